@@ -1,0 +1,199 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.cancel_partial_order_envelope import CancelPartialOrderEnvelope
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    order_id: str,
+    *,
+    symbol: str,
+    cancel_size: str,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["symbol"] = symbol
+
+    params["cancelSize"] = cancel_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/api/v1/hf/orders/cancel/{order_id}".format(
+            order_id=quote(str(order_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CancelPartialOrderEnvelope | None:
+    if response.status_code == 200:
+        response_200 = CancelPartialOrderEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CancelPartialOrderEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+    cancel_size: str,
+) -> Response[CancelPartialOrderEnvelope]:
+    """Cancel part of an order's remaining size
+
+     Reduces an open order by `cancelSize`, in base currency.
+
+    Args:
+        order_id (str):  Example: 671124f9365ccb00073debd4.
+        symbol (str):  Example: BTC-USDT.
+        cancel_size (str):  Example: 0.00001.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CancelPartialOrderEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        symbol=symbol,
+        cancel_size=cancel_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+    cancel_size: str,
+) -> CancelPartialOrderEnvelope | None:
+    """Cancel part of an order's remaining size
+
+     Reduces an open order by `cancelSize`, in base currency.
+
+    Args:
+        order_id (str):  Example: 671124f9365ccb00073debd4.
+        symbol (str):  Example: BTC-USDT.
+        cancel_size (str):  Example: 0.00001.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CancelPartialOrderEnvelope
+    """
+
+    return sync_detailed(
+        order_id=order_id,
+        client=client,
+        symbol=symbol,
+        cancel_size=cancel_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+    cancel_size: str,
+) -> Response[CancelPartialOrderEnvelope]:
+    """Cancel part of an order's remaining size
+
+     Reduces an open order by `cancelSize`, in base currency.
+
+    Args:
+        order_id (str):  Example: 671124f9365ccb00073debd4.
+        symbol (str):  Example: BTC-USDT.
+        cancel_size (str):  Example: 0.00001.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CancelPartialOrderEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        symbol=symbol,
+        cancel_size=cancel_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+    cancel_size: str,
+) -> CancelPartialOrderEnvelope | None:
+    """Cancel part of an order's remaining size
+
+     Reduces an open order by `cancelSize`, in base currency.
+
+    Args:
+        order_id (str):  Example: 671124f9365ccb00073debd4.
+        symbol (str):  Example: BTC-USDT.
+        cancel_size (str):  Example: 0.00001.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CancelPartialOrderEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            order_id=order_id,
+            client=client,
+            symbol=symbol,
+            cancel_size=cancel_size,
+        )
+    ).parsed

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="CancelPartialOrderData")
+
+
+@_attrs_define
+class CancelPartialOrderData:
+    """The order reduced and the size cancelled.
+
+    Attributes:
+        order_id (str): The order id.
+        cancel_size (str): The size cancelled, a decimal string.
+    """
+
+    order_id: str
+    cancel_size: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        order_id = self.order_id
+
+        cancel_size = self.cancel_size
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "orderId": order_id,
+                "cancelSize": cancel_size,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        order_id = d.pop("orderId")
+
+        cancel_size = d.pop("cancelSize")
+
+        cancel_partial_order_data = cls(
+            order_id=order_id,
+            cancel_size=cancel_size,
+        )
+
+        cancel_partial_order_data.additional_properties = d
+        return cancel_partial_order_data
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ServerTimestampEnvelope")
+
+
+@_attrs_define
+class ServerTimestampEnvelope:
+    """KuCoin's envelope around the server time.
+
+    Attributes:
+        code (str): "200000" on success, otherwise the error code.
+        msg (str | Unset): The error message; absent on success.
+        data (int | Unset): Server time, Unix milliseconds.
+    """
+
+    code: str
+    msg: str | Unset = UNSET
+    data: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        msg = self.msg
+
+        data = self.data
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+            }
+        )
+        if msg is not UNSET:
+            field_dict["msg"] = msg
+        if data is not UNSET:
+            field_dict["data"] = data
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        code = d.pop("code")
+
+        msg = d.pop("msg", UNSET)
+
+        data = d.pop("data", UNSET)
+
+        server_timestamp_envelope = cls(
+            code=code,
+            msg=msg,
+            data=data,
+        )
+
+        server_timestamp_envelope.additional_properties = d
+        return server_timestamp_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,104 @@
+"""Every maintainer task. `nox` alone runs every check; `nox -s NAME` runs one."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["check_generated", "lint", "typecheck", "tests"]
+
+ROOT = Path(__file__).parent
+# The generator and the formatter its hooks run shape the generated code: both are pinned.
+GENERATOR = ["openapi-python-client==0.29.1", "ruff==0.17.5"]
+LINTER = "ruff==0.17.5"
+# (spec, generator config, package name) for each venue.
+VENUES = [
+    ("spec/kucoin-spot-cancel.yaml", "spec/kucoin-config.yaml", "ordercancel_kucoin_api"),
+]
+
+
+def _generate_into(session: nox.Session, out_dir: Path) -> None:
+    for spec, config, package in VENUES:
+        target = out_dir / package
+        shutil.rmtree(target, ignore_errors=True)
+        session.run(
+            "openapi-python-client", "generate",
+            "--path", str(ROOT / spec),
+            "--config", str(ROOT / config),
+            "--meta", "none",
+            "--output-path", str(target),
+            "--fail-on-warning",
+        )
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/ from spec/ (run after every spec change)."""
+    session.install(*GENERATOR)
+    _generate_into(session, ROOT / "generated")
+
+
+def _differences(left: Path, right: Path) -> list[str]:
+    cmp = filecmp.dircmp(left, right, ignore=["__pycache__"])
+    found = [f"only in {left}: {n}" for n in cmp.left_only]
+    found += [f"only in {right}: {n}" for n in cmp.right_only]
+    # dircmp compares shallowly; compare contents explicitly.
+    found += [
+        f"differs: {left / n}"
+        for n in cmp.common_files
+        if (left / n).read_bytes() != (right / n).read_bytes()
+    ]
+    for sub in cmp.common_dirs:
+        found += _differences(left / sub, right / sub)
+    return found
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail when generated/ differs in any way from what spec/ generates."""
+    session.install(*GENERATOR)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp)
+        _generate_into(session, fresh)
+        problems = []
+        for _, _, package in VENUES:
+            problems += _differences(ROOT / "generated" / package, fresh / package)
+        expected = {package for _, _, package in VENUES}
+        extra = {p.name for p in (ROOT / "generated").iterdir()} - expected
+        problems += [f"unexpected entry in generated/: {name}" for name in sorted(extra)]
+    if problems:
+        session.error(
+            "generated/ is not what spec/ generates (run `nox -s generate`):\n  "
+            + "\n  ".join(problems)
+        )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check of hand-written code."""
+    session.install(LINTER)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Mypy strict on wrapper/."""
+    session.install("mypy==2.4.1", ".")
+    session.run("mypy")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite against the installed package, with a coverage floor on wrapper/."""
+    session.install(".[test]")
+    session.run(
+        "coverage", "run", "-m", "pytest", *session.posargs,
+    )
+    session.run("coverage", "report")

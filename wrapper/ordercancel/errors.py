@@ -1,0 +1,157 @@
+"""The one error tree of ordercancel.
+
+Every error the library raises on purpose derives from `OrderCancelError`:
+
+    OrderCancelError
+    ├── InvalidRequest (also ValueError)      raised before anything is sent
+    │   └── ConfigurationError                missing or unusable keys or settings
+    ├── APIConnectionError                    no answer came back (connect, read, write)
+    │   └── APITimeoutError                   a timeout expired
+    └── APIError                              the venue answered, not with the documented success
+        ├── AuthenticationError               keys, signature, passphrase, timestamp, permission
+        ├── PermissionDenied                  authenticated but not allowed (e.g. another user's order)
+        ├── RateLimited                       .retry_after in seconds when the venue said
+        ├── OrderNotCancellable               not found, filled or already cancelled
+        │   └── OrderNotFound                 the venue says it does not know the order
+        ├── ServerError                       5xx
+        ├── UnexpectedResponse                a body that is not the documented shape
+        ├── KucoinAPIError                    .code, .msg, .rate_limit (+ one leaf per meaning above)
+        └── KuestAPIError                     .error (+ one leaf per meaning above)
+
+Catch a meaning (`OrderNotCancellable`) to handle every venue alike, or a venue class
+(`KucoinAPIError`) for its codes. No message, str or repr ever contains a secret: errors carry
+only what the venue sent back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "InvalidRequest",
+    "OrderCancelError",
+    "OrderNotCancellable",
+    "OrderNotFound",
+    "PermissionDenied",
+    "RateLimitInfo",
+    "RateLimited",
+    "ServerError",
+    "UnexpectedResponse",
+]
+
+_BODY_PREVIEW = 200
+
+
+class OrderCancelError(Exception):
+    """Base of every error ordercancel raises on purpose."""
+
+
+class InvalidRequest(OrderCancelError, ValueError):
+    """An argument was rejected before anything was sent."""
+
+
+class ConfigurationError(InvalidRequest):
+    """Keys or settings are missing or unusable (raised at construction, nothing sent)."""
+
+
+class APIConnectionError(OrderCancelError):
+    """No answer came back: the connection failed, broke, or the request could not be sent.
+
+    Attributes:
+        method: The HTTP method of the request.
+        path: The URL path of the request (no host, no query).
+    """
+
+    def __init__(self, message: str, *, method: str, path: str) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout expired before the answer came back."""
+
+
+@attrs.frozen
+class RateLimitInfo:
+    """The rate-limit headers of one answer; each is None when absent or unreadable.
+
+    Attributes:
+        limit: The pool's quota for the window.
+        remaining: What is left of it.
+        reset_ms: Milliseconds until the pool refills.
+    """
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset_ms: int | None = None
+
+
+class APIError(OrderCancelError):
+    """The venue answered with something other than the documented success.
+
+    Attributes:
+        venue: "kucoin" or "kuest".
+        status_code: The HTTP status.
+        body: The raw response body, exactly as received.
+        headers: The response headers.
+        retry_after: Seconds the venue asked to wait before retrying, or None.
+    """
+
+    venue: str = ""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: bytes,
+        headers: Mapping[str, str],
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+        self.headers = dict(headers)
+        self.retry_after = retry_after
+
+    @property
+    def body_preview(self) -> str:
+        """The start of the body as text, for messages and logs."""
+        text = self.body[:_BODY_PREVIEW].decode("utf-8", errors="replace")
+        return text + ("..." if len(self.body) > _BODY_PREVIEW else "")
+
+
+class AuthenticationError(APIError):
+    """The venue rejected the credentials, signature, passphrase, timestamp or permission."""
+
+
+class PermissionDenied(APIError):
+    """Authenticated, but not allowed to touch this order."""
+
+
+class RateLimited(APIError):
+    """The venue's rate limit is spent; `retry_after` says how long to wait when known."""
+
+
+class OrderNotCancellable(APIError):
+    """The order cannot be cancelled: unknown, already filled or already cancelled."""
+
+
+class OrderNotFound(OrderNotCancellable):
+    """The venue says it does not know the order."""
+
+
+class ServerError(APIError):
+    """The venue failed (HTTP 5xx or an internal-error code)."""
+
+
+class UnexpectedResponse(APIError):
+    """The body is not the documented shape (HTML, empty, truncated, wrong fields)."""

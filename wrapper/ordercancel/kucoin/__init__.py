@@ -1,0 +1,1 @@
+"""KuCoin Spot: the five HF cancel endpoints."""

@@ -1,0 +1,306 @@
+"""The KuCoin Spot cancel clients: `KucoinSpotCancelOrder` and its async twin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from types import TracebackType
+from typing import Self
+
+import httpx
+from ordercancel_kucoin_api.client import Client
+
+from .._http import DEFAULT_TIMEOUT, asend, async_http_client, send, sync_http_client
+from . import _operations as ops
+from ._keys import KucoinKeys
+from ._results import (
+    CancelAllResult,
+    ClientOrderCancelAccepted,
+    OrderCancelAccepted,
+    PartialCancelAccepted,
+    SymbolCancelAccepted,
+)
+from ._signing import KucoinAuth, now_ms
+
+DEFAULT_BASE_URL = "https://api.kucoin.com"
+
+
+class _KucoinClientBase:
+    """Construction shared by the twins: keys, signer and the generated client."""
+
+    def __init__(
+        self,
+        *,
+        keys: KucoinKeys | None,
+        base_url: str,
+        timeout: httpx.Timeout,
+        clock: Callable[[], int],
+    ) -> None:
+        self.keys = keys if keys is not None else KucoinKeys.from_env()
+        self.base_url = base_url
+        self.timeout = timeout
+        self._clock = clock
+        self._auth = KucoinAuth(self.keys, clock)
+        self._api = Client(base_url=base_url, timeout=timeout)
+
+    @property
+    def clock_offset_ms(self) -> int:
+        """Milliseconds added to the local clock when signing (set by `sync_time`)."""
+        return self._auth.offset_ms
+
+    def _apply_server_time(self, before_ms: int, server_ms: int, after_ms: int) -> int:
+        self._auth.offset_ms = server_ms - (before_ms + after_ms) // 2
+        return self._auth.offset_ms
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self.keys.api_key!r})"
+
+
+class KucoinSpotCancelOrder(_KucoinClientBase):
+    """Cancel KuCoin Spot (HF) orders, synchronously.
+
+    Args:
+        keys: The API key; read from the environment (`KucoinKeys.from_env`) when omitted.
+        base_url: Where KuCoin is; default https://api.kucoin.com.
+        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        transport: An httpx transport to send through (e.g. for tests or a proxy).
+        http_client: Your own httpx.Client; ordercancel sets its base_url, auth and a response
+            hook, and does not close it.
+        clock: Unix milliseconds for signing; default the system clock.
+
+    Raises:
+        ConfigurationError: keys were omitted and the environment does not hold them.
+    """
+
+    def __init__(
+        self,
+        *,
+        keys: KucoinKeys | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        super().__init__(keys=keys, base_url=base_url, timeout=timeout, clock=clock)
+        self._owns_http_client = http_client is None
+        self._api.set_httpx_client(
+            sync_http_client(
+                base_url=base_url,
+                auth=self._auth,
+                timeout=timeout,
+                transport=transport,
+                http_client=http_client,
+            )
+        )
+
+    def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
+        """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
+
+        Raises:
+            InvalidRequest: a bad id or symbol; nothing was sent.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return send(ops.cancel_order_by_order_id(order_id, symbol), self._api)
+
+    def cancel_order_by_client_oid(self, client_oid: str, symbol: str) -> ClientOrderCancelAccepted:
+        """Cancel the order of `symbol` that you tagged `client_oid`.
+
+        Raises:
+            InvalidRequest: a bad client oid or symbol; nothing was sent.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return send(ops.cancel_order_by_client_oid(client_oid, symbol), self._api)
+
+    def cancel_partial_order(
+        self, order_id: str, symbol: str, cancel_size: str | Decimal | int
+    ) -> PartialCancelAccepted:
+        """Reduce the order `order_id` by `cancel_size` (base currency).
+
+        `cancel_size` is a str, Decimal or int, positive and finite; it is sent without an
+        exponent. A float is rejected: pass `str(x)` or a Decimal.
+
+        Raises:
+            InvalidRequest: a bad id, symbol or size; nothing was sent.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return send(ops.cancel_partial_order(order_id, symbol, cancel_size), self._api)
+
+    def cancel_all_orders_by_symbol(self, symbol: str) -> SymbolCancelAccepted:
+        """Cancel every open order of `symbol`.
+
+        Raises:
+            InvalidRequest: a bad symbol; nothing was sent.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return send(ops.cancel_all_orders_by_symbol(symbol), self._api)
+
+    def cancel_all_orders(self) -> CancelAllResult:
+        """Cancel every open order of every symbol.
+
+        Raises:
+            KucoinCancelAllIncomplete: some symbols failed; `.result` lists both sides.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return send(ops.cancel_all_orders(), self._api)
+
+    def sync_time(self) -> int:
+        """Measure the offset to KuCoin's clock, use it for signing, and return it in ms.
+
+        Raises:
+            KucoinAPIError: the server-time endpoint did not answer with success.
+            APIConnectionError: no answer came back.
+        """
+        before = self._clock()
+        server = send(ops.get_server_timestamp(), self._api)
+        return self._apply_server_time(before, server, self._clock())
+
+    def close(self) -> None:
+        """Close the HTTP connections (not those of an http_client you passed in)."""
+        if self._owns_http_client:
+            self._api.get_httpx_client().close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
+    """Cancel KuCoin Spot (HF) orders, with asyncio.
+
+    Args:
+        keys: The API key; read from the environment (`KucoinKeys.from_env`) when omitted.
+        base_url: Where KuCoin is; default https://api.kucoin.com.
+        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        transport: An httpx async transport to send through (e.g. for tests or a proxy).
+        http_client: Your own httpx.AsyncClient; ordercancel sets its base_url, auth and a
+            response hook, and does not close it.
+        clock: Unix milliseconds for signing; default the system clock.
+
+    Raises:
+        ConfigurationError: keys were omitted and the environment does not hold them.
+    """
+
+    def __init__(
+        self,
+        *,
+        keys: KucoinKeys | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        super().__init__(keys=keys, base_url=base_url, timeout=timeout, clock=clock)
+        self._owns_http_client = http_client is None
+        self._api.set_async_httpx_client(
+            async_http_client(
+                base_url=base_url,
+                auth=self._auth,
+                timeout=timeout,
+                transport=transport,
+                http_client=http_client,
+            )
+        )
+
+    async def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
+        """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
+
+        Raises:
+            InvalidRequest: a bad id or symbol; nothing was sent.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await asend(ops.cancel_order_by_order_id(order_id, symbol), self._api)
+
+    async def cancel_order_by_client_oid(
+        self, client_oid: str, symbol: str
+    ) -> ClientOrderCancelAccepted:
+        """Cancel the order of `symbol` that you tagged `client_oid`.
+
+        Raises:
+            InvalidRequest: a bad client oid or symbol; nothing was sent.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await asend(ops.cancel_order_by_client_oid(client_oid, symbol), self._api)
+
+    async def cancel_partial_order(
+        self, order_id: str, symbol: str, cancel_size: str | Decimal | int
+    ) -> PartialCancelAccepted:
+        """Reduce the order `order_id` by `cancel_size` (base currency).
+
+        `cancel_size` is a str, Decimal or int, positive and finite; it is sent without an
+        exponent. A float is rejected: pass `str(x)` or a Decimal.
+
+        Raises:
+            InvalidRequest: a bad id, symbol or size; nothing was sent.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await asend(ops.cancel_partial_order(order_id, symbol, cancel_size), self._api)
+
+    async def cancel_all_orders_by_symbol(self, symbol: str) -> SymbolCancelAccepted:
+        """Cancel every open order of `symbol`.
+
+        Raises:
+            InvalidRequest: a bad symbol; nothing was sent.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await asend(ops.cancel_all_orders_by_symbol(symbol), self._api)
+
+    async def cancel_all_orders(self) -> CancelAllResult:
+        """Cancel every open order of every symbol.
+
+        Raises:
+            KucoinCancelAllIncomplete: some symbols failed; `.result` lists both sides.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await asend(ops.cancel_all_orders(), self._api)
+
+    async def sync_time(self) -> int:
+        """Measure the offset to KuCoin's clock, use it for signing, and return it in ms.
+
+        Raises:
+            KucoinAPIError: the server-time endpoint did not answer with success.
+            APIConnectionError: no answer came back.
+        """
+        before = self._clock()
+        server = await asend(ops.get_server_timestamp(), self._api)
+        return self._apply_server_time(before, server, self._clock())
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (not those of an http_client you passed in)."""
+        if self._owns_http_client:
+            await self._api.get_async_httpx_client().aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,183 @@
+"""KuCoin's envelope: the one place that turns an answer into `data` or a typed error.
+
+Success is exactly HTTP 2xx with `code == "200000"`. Anything else raises a `KucoinAPIError`
+leaf chosen by `_ERROR_BY_CODE`, then by HTTP status.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from .._http import RawResponse
+from ..errors import (
+    APIError,
+    AuthenticationError,
+    OrderNotCancellable,
+    RateLimited,
+    RateLimitInfo,
+    ServerError,
+    UnexpectedResponse,
+)
+from ._results import CancelAllResult, DataShapeError
+
+T = TypeVar("T")
+
+SUCCESS = "200000"
+
+
+class KucoinAPIError(APIError):
+    """KuCoin answered with something other than success.
+
+    Attributes:
+        code: KuCoin's code ("400100", ...), or None when the body had none.
+        msg: KuCoin's message, or None.
+        rate_limit: The `gw-ratelimit-*` headers of the answer.
+    """
+
+    venue = "kucoin"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None,
+        msg: str | None,
+        body: bytes,
+        headers: Mapping[str, str],
+    ) -> None:
+        self.code = code
+        self.msg = msg
+        self.rate_limit = rate_limit_info(headers)
+        reset = self.rate_limit.reset_ms
+        retry_after = reset / 1000 if reset is not None and isinstance(self, RateLimited) else None
+        super().__init__(
+            message, status_code=status_code, body=body, headers=headers, retry_after=retry_after
+        )
+
+
+class KucoinAuthenticationError(KucoinAPIError, AuthenticationError):
+    """Codes 400001-400009: headers, key, passphrase, signature, timestamp, IP or permission."""
+
+
+class KucoinRateLimited(KucoinAPIError, RateLimited):
+    """Code 429000: the Spot pool is spent; `retry_after` is `gw-ratelimit-reset` in seconds."""
+
+
+class KucoinOrderNotCancellable(KucoinAPIError, OrderNotCancellable):
+    """Code 400100 saying the order does not exist or can no longer be cancelled."""
+
+
+class KucoinServerError(KucoinAPIError, ServerError):
+    """Code 500000 or HTTP 5xx."""
+
+
+class KucoinUnexpectedResponse(KucoinAPIError, UnexpectedResponse):
+    """The body is not a KuCoin envelope of the documented shape."""
+
+
+class KucoinCancelAllIncomplete(KucoinAPIError):
+    """Cancel-all succeeded for some symbols only; `result` lists both sides."""
+
+    result: CancelAllResult
+
+
+_ERROR_BY_CODE: dict[str, type[KucoinAPIError]] = {
+    **{f"40000{n}": KucoinAuthenticationError for n in range(1, 10)},
+    "429000": KucoinRateLimited,
+    "500000": KucoinServerError,
+}
+_NOT_CANCELLABLE_MESSAGES = frozenset(
+    {
+        "order_not_exist_or_not_allow_to_cancel",
+        "order_not_exist",
+        "order not exist or not allow to be cancelled",
+    }
+)
+
+
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def rate_limit_info(headers: Mapping[str, str]) -> RateLimitInfo:
+    """The `gw-ratelimit-*` values of an answer (None where absent or not a number)."""
+    return RateLimitInfo(
+        limit=_header_int(headers, "gw-ratelimit-limit"),
+        remaining=_header_int(headers, "gw-ratelimit-remaining"),
+        reset_ms=_header_int(headers, "gw-ratelimit-reset"),
+    )
+
+
+def _error_class(status: int, code: str | None, msg: str | None) -> type[KucoinAPIError]:
+    if code in _ERROR_BY_CODE:
+        return _ERROR_BY_CODE[code]
+    if code == "400100" and (msg or "").strip().lower() in _NOT_CANCELLABLE_MESSAGES:
+        return KucoinOrderNotCancellable
+    if status == 429:
+        return KucoinRateLimited
+    if status >= 500:
+        return KucoinServerError
+    if status == 401:
+        return KucoinAuthenticationError
+    if code is None:
+        return KucoinUnexpectedResponse
+    return KucoinAPIError
+
+
+def _error(
+    raw: RawResponse, code: str | None, msg: str | None, *, kind: type[KucoinAPIError] | None = None
+) -> KucoinAPIError:
+    kind = kind or _error_class(raw.status_code, code, msg)
+    if code is None:
+        detail = f"unexpected body {raw.content[:120]!r}"
+    else:
+        detail = f"code {code}: {msg or '(no message)'}"
+    return kind(
+        f"KuCoin HTTP {raw.status_code}, {detail}",
+        status_code=raw.status_code,
+        code=code,
+        msg=msg,
+        body=raw.content,
+        headers=raw.headers,
+    )
+
+
+def _envelope(content: bytes) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(content)
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, deep nesting
+        return None
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("code"), str):
+        return None
+    return parsed
+
+
+def unwrap(raw: RawResponse, parse_data: Callable[[Any], T]) -> T:
+    """`parse_data(data)` for a successful answer; otherwise raise the matching KucoinAPIError."""
+    envelope = _envelope(raw.content)
+    if envelope is None:
+        raise _error(raw, None, None)
+    code: str = envelope["code"]
+    msg = envelope.get("msg")
+    msg = msg if isinstance(msg, str) else None
+    if not (200 <= raw.status_code < 300 and code == SUCCESS):
+        raise _error(raw, code, msg)
+    try:
+        return parse_data(envelope.get("data"))
+    except DataShapeError as exc:
+        raise _error(raw, code, str(exc), kind=KucoinUnexpectedResponse) from exc
+
+
+def complete_cancel_all(raw: RawResponse, result: CancelAllResult) -> CancelAllResult:
+    """Return `result` when no symbol failed; otherwise raise KucoinCancelAllIncomplete."""
+    if result.complete:
+        return result
+    failures = ", ".join(f"{f.symbol}: {f.error}" for f in result.failed_symbols)
+    error = _error(raw, SUCCESS, f"cancel-all failed for {failures}", kind=KucoinCancelAllIncomplete)
+    assert isinstance(error, KucoinCancelAllIncomplete)
+    error.result = result
+    raise error

@@ -1,0 +1,120 @@
+"""Each KuCoin call as an `Operation`: inputs checked, generated endpoint, answer parser.
+
+Both the sync and the async client send these; neither builds a request or parses an answer.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import partial
+
+from ordercancel_kucoin_api.api.default import (
+    cancel_all_orders as api_cancel_all_orders,
+)
+from ordercancel_kucoin_api.api.default import (
+    cancel_all_orders_by_symbol as api_cancel_all_orders_by_symbol,
+)
+from ordercancel_kucoin_api.api.default import (
+    cancel_order_by_client_oid as api_cancel_order_by_client_oid,
+)
+from ordercancel_kucoin_api.api.default import (
+    cancel_order_by_order_id as api_cancel_order_by_order_id,
+)
+from ordercancel_kucoin_api.api.default import (
+    cancel_partial_order as api_cancel_partial_order,
+)
+from ordercancel_kucoin_api.api.default import (
+    get_server_timestamp as api_get_server_timestamp,
+)
+
+from .._http import Operation, RawResponse
+from ._envelope import complete_cancel_all, unwrap
+from ._inputs import check_cancel_size, check_client_oid, check_order_id, check_symbol
+from ._results import (
+    CancelAllResult,
+    ClientOrderCancelAccepted,
+    OrderCancelAccepted,
+    PartialCancelAccepted,
+    SymbolCancelAccepted,
+    cancel_all_result,
+    client_order_cancel_accepted,
+    order_cancel_accepted,
+    partial_cancel_accepted,
+    server_time_ms,
+    symbol_cancel_accepted,
+)
+
+
+def cancel_order_by_order_id(order_id: str, symbol: str) -> Operation[OrderCancelAccepted]:
+    """DELETE /api/v1/hf/orders/{orderId}?symbol=..."""
+    order_id, symbol = check_order_id(order_id), check_symbol(symbol)
+    return Operation(
+        sync=api_cancel_order_by_order_id.sync_detailed,
+        asyncio=api_cancel_order_by_order_id.asyncio_detailed,
+        kwargs={"order_id": order_id, "symbol": symbol},
+        parse=partial(unwrap, parse_data=partial(order_cancel_accepted, order_id=order_id)),
+    )
+
+
+def cancel_order_by_client_oid(
+    client_oid: str, symbol: str
+) -> Operation[ClientOrderCancelAccepted]:
+    """DELETE /api/v1/hf/orders/client-order/{clientOid}?symbol=..."""
+    client_oid, symbol = check_client_oid(client_oid), check_symbol(symbol)
+    return Operation(
+        sync=api_cancel_order_by_client_oid.sync_detailed,
+        asyncio=api_cancel_order_by_client_oid.asyncio_detailed,
+        kwargs={"client_oid": client_oid, "symbol": symbol},
+        parse=partial(
+            unwrap, parse_data=partial(client_order_cancel_accepted, client_oid=client_oid)
+        ),
+    )
+
+
+def cancel_partial_order(
+    order_id: str, symbol: str, cancel_size: str | Decimal | int
+) -> Operation[PartialCancelAccepted]:
+    """DELETE /api/v1/hf/orders/cancel/{orderId}?symbol=...&cancelSize=..."""
+    order_id, symbol = check_order_id(order_id), check_symbol(symbol)
+    size = check_cancel_size(cancel_size)
+    return Operation(
+        sync=api_cancel_partial_order.sync_detailed,
+        asyncio=api_cancel_partial_order.asyncio_detailed,
+        kwargs={"order_id": order_id, "symbol": symbol, "cancel_size": size},
+        parse=partial(unwrap, parse_data=partial(partial_cancel_accepted, order_id=order_id)),
+    )
+
+
+def cancel_all_orders_by_symbol(symbol: str) -> Operation[SymbolCancelAccepted]:
+    """DELETE /api/v1/hf/orders?symbol=..."""
+    symbol = check_symbol(symbol)
+    return Operation(
+        sync=api_cancel_all_orders_by_symbol.sync_detailed,
+        asyncio=api_cancel_all_orders_by_symbol.asyncio_detailed,
+        kwargs={"symbol": symbol},
+        parse=partial(unwrap, parse_data=partial(symbol_cancel_accepted, symbol=symbol)),
+    )
+
+
+def cancel_all_orders() -> Operation[CancelAllResult]:
+    """DELETE /api/v1/hf/orders/cancelAll"""
+    return Operation(
+        sync=api_cancel_all_orders.sync_detailed,
+        asyncio=api_cancel_all_orders.asyncio_detailed,
+        kwargs={},
+        parse=_parse_cancel_all,
+    )
+
+
+def get_server_timestamp() -> Operation[int]:
+    """GET /api/v1/timestamp (public)."""
+    return Operation(
+        sync=api_get_server_timestamp.sync_detailed,
+        asyncio=api_get_server_timestamp.asyncio_detailed,
+        kwargs={},
+        parse=partial(unwrap, parse_data=server_time_ms),
+    )
+
+
+def _parse_cancel_all(raw: RawResponse) -> CancelAllResult:
+    return complete_cancel_all(raw, unwrap(raw, cancel_all_result))
