@@ -20,6 +20,7 @@ LINTER = "ruff==0.17.5"
 # (spec, generator config, package name) for each venue.
 VENUES = [
     ("spec/kucoin-spot-cancel.yaml", "spec/kucoin-config.yaml", "ordercancel_kucoin_api"),
+    ("spec/kuest-clob-cancel.yaml", "spec/kuest-config.yaml", "ordercancel_kuest_api"),
 ]
 
 

@@ -1,0 +1,17 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .cancel_market_orders_request import CancelMarketOrdersRequest
+from .cancel_order_request import CancelOrderRequest
+from .cancel_result import CancelResult
+from .error import Error
+from .legacy_cancel_order_request import LegacyCancelOrderRequest
+from .reason_by_id import ReasonById
+
+__all__ = (
+    "CancelMarketOrdersRequest",
+    "CancelOrderRequest",
+    "CancelResult",
+    "Error",
+    "LegacyCancelOrderRequest",
+    "ReasonById",
+)
