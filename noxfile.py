@@ -29,11 +29,16 @@ def _generate_into(session: nox.Session, out_dir: Path) -> None:
         target = out_dir / package
         shutil.rmtree(target, ignore_errors=True)
         session.run(
-            "openapi-python-client", "generate",
-            "--path", str(ROOT / spec),
-            "--config", str(ROOT / config),
-            "--meta", "none",
-            "--output-path", str(target),
+            "openapi-python-client",
+            "generate",
+            "--path",
+            str(ROOT / spec),
+            "--config",
+            str(ROOT / config),
+            "--meta",
+            "none",
+            "--output-path",
+            str(target),
             "--fail-on-warning",
         )
 
@@ -100,6 +105,10 @@ def tests(session: nox.Session) -> None:
     """The whole test suite against the installed package, with a coverage floor on wrapper/."""
     session.install(".[test]")
     session.run(
-        "coverage", "run", "-m", "pytest", *session.posargs,
+        "coverage",
+        "run",
+        "-m",
+        "pytest",
+        *session.posargs,
     )
     session.run("coverage", "report")

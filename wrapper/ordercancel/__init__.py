@@ -1,10 +1,11 @@
 """ordercancel: cancel orders on KuCoin Spot and Kuest, fast and without surprises.
 
-    from ordercancel import KucoinSpotCancelOrder
-    with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRET / _PASSPHRASE
-        kc.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
+from ordercancel import KucoinSpotCancelOrder
+with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRET / _PASSPHRASE
+    kc.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
 """
 
+from ._limiter import RateLimiter
 from .errors import (
     APIConnectionError,
     APIError,
@@ -40,12 +41,27 @@ from .kucoin._results import (
     PartialCancelAccepted,
     SymbolCancelAccepted,
 )
+from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
+from .kuest._envelope import (
+    KuestAPIError,
+    KuestAuthenticationError,
+    KuestCancelIncomplete,
+    KuestOrderNotCancellable,
+    KuestOrderNotFound,
+    KuestPermissionDenied,
+    KuestRateLimited,
+    KuestServerError,
+    KuestUnexpectedResponse,
+)
+from .kuest._keys import KuestKeys
+from .kuest._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
 
 __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
     "AsyncKucoinSpotCancelOrder",
+    "AsyncKuestCancelOrder",
     "AuthenticationError",
     "CancelAllResult",
     "ClientOrderCancelAccepted",
@@ -61,14 +77,29 @@ __all__ = [
     "KucoinServerError",
     "KucoinSpotCancelOrder",
     "KucoinUnexpectedResponse",
+    "KuestAPIError",
+    "KuestAuthenticationError",
+    "KuestCancelIncomplete",
+    "KuestCancelOrder",
+    "KuestCancelReport",
+    "KuestKeys",
+    "KuestOrderCanceled",
+    "KuestOrderNotCancellable",
+    "KuestOrderNotFound",
+    "KuestPermissionDenied",
+    "KuestRateLimited",
+    "KuestServerError",
+    "KuestUnexpectedResponse",
     "OrderCancelAccepted",
     "OrderCancelError",
     "OrderNotCancellable",
     "OrderNotFound",
+    "OrderOutcome",
     "PartialCancelAccepted",
     "PermissionDenied",
     "RateLimitInfo",
     "RateLimited",
+    "RateLimiter",
     "ServerError",
     "SymbolCancelAccepted",
     "UnexpectedResponse",

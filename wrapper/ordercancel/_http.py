@@ -33,13 +33,13 @@ class RawResponse:
 
 class _HasResponseParts(Protocol):
     @property
-    def status_code(self) -> int: ...  # noqa: D102
+    def status_code(self) -> int: ...
 
     @property
-    def content(self) -> bytes: ...  # noqa: D102
+    def content(self) -> bytes: ...
 
     @property
-    def headers(self) -> Any: ...  # noqa: D102
+    def headers(self) -> Any: ...
 
 
 def _raw(response: _HasResponseParts) -> RawResponse:

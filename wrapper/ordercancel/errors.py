@@ -9,14 +9,14 @@ Every error the library raises on purpose derives from `OrderCancelError`:
     │   └── APITimeoutError                   a timeout expired
     └── APIError                              the venue answered, not with the documented success
         ├── AuthenticationError               keys, signature, passphrase, timestamp, permission
-        ├── PermissionDenied                  authenticated but not allowed (e.g. another user's order)
+        ├── PermissionDenied                  not allowed (another user's order)
         ├── RateLimited                       .retry_after in seconds when the venue said
         ├── OrderNotCancellable               not found, filled or already cancelled
         │   └── OrderNotFound                 the venue says it does not know the order
         ├── ServerError                       5xx
         ├── UnexpectedResponse                a body that is not the documented shape
-        ├── KucoinAPIError                    .code, .msg, .rate_limit (+ one leaf per meaning above)
-        └── KuestAPIError                     .error (+ one leaf per meaning above)
+        ├── KucoinAPIError                    .code, .msg, .rate_limit (+ leaves as above)
+        └── KuestAPIError                     .error (+ leaves as above)
 
 Catch a meaning (`OrderNotCancellable`) to handle every venue alike, or a venue class
 (`KucoinAPIError`) for its codes. No message, str or repr ever contains a secret: errors carry

@@ -177,7 +177,9 @@ def complete_cancel_all(raw: RawResponse, result: CancelAllResult) -> CancelAllR
     if result.complete:
         return result
     failures = ", ".join(f"{f.symbol}: {f.error}" for f in result.failed_symbols)
-    error = _error(raw, SUCCESS, f"cancel-all failed for {failures}", kind=KucoinCancelAllIncomplete)
+    error = _error(
+        raw, SUCCESS, f"cancel-all failed for {failures}", kind=KucoinCancelAllIncomplete
+    )
     assert isinstance(error, KucoinCancelAllIncomplete)
     error.result = result
     raise error

@@ -35,7 +35,7 @@ def check_order_id(order_id: object) -> str:
 def check_client_oid(client_oid: object) -> str:
     """A clientOid: 1-40 printable ASCII characters, spaces allowed inside.
 
-    Rejected: blank ids, leading or trailing spaces, control characters, `/ \\ ? # %`, and the
+    Rejected: blank ids, leading or trailing spaces, control characters, `/ ? # %`, backslash, the
     dot segments `.` and `..`.
     """
     if not isinstance(client_oid, str):

@@ -97,7 +97,7 @@ def cancel_all_orders_by_symbol(symbol: str) -> Operation[SymbolCancelAccepted]:
 
 
 def cancel_all_orders() -> Operation[CancelAllResult]:
-    """DELETE /api/v1/hf/orders/cancelAll"""
+    """DELETE /api/v1/hf/orders/cancelAll."""
     return Operation(
         sync=api_cancel_all_orders.sync_detailed,
         asyncio=api_cancel_all_orders.asyncio_detailed,

@@ -1,0 +1,1 @@
+"""Kuest CLOB: cancel one order, many, all, or a market's."""

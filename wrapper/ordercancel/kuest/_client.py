@@ -1,0 +1,318 @@
+"""The Kuest CLOB cancel clients: `KuestCancelOrder` and its async twin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Self, TypeVar
+
+import httpx
+from ordercancel_kuest_api.client import Client
+
+from .._http import DEFAULT_TIMEOUT, Operation, asend, async_http_client, send, sync_http_client
+from .._limiter import RateLimiter
+from ..errors import ConfigurationError
+from . import _bulk
+from . import _operations as ops
+from ._inputs import MAX_BATCH, check_order_ids
+from ._keys import KuestKeys
+from ._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
+from ._signing import KuestAuth, now_s
+
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://clob.kuest.com"
+DEFAULT_CANCELS_PER_MINUTE = 100
+"""The source document's budget. Kuest's own page allows 2,400 per 10 s: RateLimiter(2400, 10)."""
+DEFAULT_MAX_IN_FLIGHT = 10
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i : i + MAX_BATCH] for i in range(0, len(ids), MAX_BATCH)]
+
+
+class _KuestClientBase:
+    """Construction shared by the twins: keys, signer, pacing and the generated client."""
+
+    def __init__(
+        self,
+        *,
+        keys: KuestKeys | None,
+        base_url: str,
+        timeout: httpx.Timeout,
+        id_field: ops.IdField,
+        rate_limiter: RateLimiter | None,
+        max_in_flight: int,
+        clock: Callable[[], int],
+    ) -> None:
+        if id_field not in ("orderId", "orderID"):
+            raise ConfigurationError(f'id_field must be "orderId" or "orderID", got {id_field!r}')
+        if max_in_flight < 1:
+            raise ConfigurationError("max_in_flight must be at least 1")
+        self.keys = keys if keys is not None else KuestKeys.from_env()
+        self.base_url = base_url
+        self.timeout = timeout
+        self.id_field = id_field
+        self.rate_limiter = rate_limiter or RateLimiter(DEFAULT_CANCELS_PER_MINUTE, 60.0)
+        self.max_in_flight = max_in_flight
+        self._auth = KuestAuth(self.keys, clock)
+        self._api = Client(base_url=base_url, timeout=timeout)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self.keys.api_key!r})"
+
+
+class KuestCancelOrder(_KuestClientBase):
+    """Cancel Kuest CLOB orders, synchronously.
+
+    Args:
+        keys: The L2 key set; read from the environment (`KuestKeys.from_env`) when omitted.
+        base_url: Where Kuest is; default https://clob.kuest.com.
+        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        transport: An httpx transport to send through (e.g. for tests or a proxy).
+        http_client: Your own httpx client; ordercancel sets its base_url, auth and a response
+            hook, and does not close it.
+        id_field: The body's id field for `cancel_order`: "orderId" (default) or "orderID".
+        rate_limiter: Paces every request; default 100 per 60 s (the source document's budget).
+            `RateLimiter(2400, 10)` is Kuest's published burst limit.
+        max_in_flight: How many cancels `cancel_orders` runs side by side (default 10).
+        clock: Unix seconds for signing; default the system clock.
+
+    Raises:
+        ConfigurationError: missing or unusable keys, or a bad setting.
+    """
+
+    def __init__(
+        self,
+        *,
+        keys: KuestKeys | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        id_field: ops.IdField = "orderId",
+        rate_limiter: RateLimiter | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        clock: Callable[[], int] = now_s,
+    ) -> None:
+        super().__init__(
+            keys=keys,
+            base_url=base_url,
+            timeout=timeout,
+            id_field=id_field,
+            rate_limiter=rate_limiter,
+            max_in_flight=max_in_flight,
+            clock=clock,
+        )
+        self._owns_http_client = http_client is None
+        self._api.set_httpx_client(
+            sync_http_client(
+                base_url=base_url,
+                auth=self._auth,
+                timeout=timeout,
+                transport=transport,
+                http_client=http_client,
+            )
+        )
+
+    def _send(self, operation: Operation[T]) -> T:
+        self.rate_limiter.acquire()
+        return send(operation, self._api)
+
+    def cancel_order(self, order_id: str) -> KuestOrderCanceled:
+        """Cancel the order `order_id`.
+
+        Raises:
+            InvalidRequest: a bad id; nothing was sent.
+            KuestOrderNotFound: Kuest does not know the order.
+            KuestOrderNotCancellable: it is already filled or cancelled.
+            KuestAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return self._send(ops.cancel_order(order_id, self.id_field))
+
+    def cancel_orders(self, order_ids: Iterable[str], *, batch: bool = False) -> list[OrderOutcome]:
+        """Cancel many orders; one outcome per distinct id, in the order given.
+
+        A failure of one id never raises and never affects the others: its outcome carries it.
+
+        By default each id is a `DELETE /order`, `max_in_flight` at a time, paced by the rate
+        limiter. With `batch=True` the ids go in `DELETE /orders` requests of up to 3000.
+
+        Raises:
+            InvalidRequest: not a collection of ids, empty, or any id bad; nothing was sent.
+        """
+        ids = check_order_ids(order_ids)
+        if batch:
+            return _bulk.batches(
+                _chunks(ids), lambda chunk: self._send(ops.cancel_orders_batch(chunk))
+            )
+        return _bulk.each(ids, self.cancel_order, self.max_in_flight)
+
+    def cancel_all(self) -> KuestCancelReport:
+        """Cancel every open order of the account.
+
+        Raises:
+            KuestCancelIncomplete: some orders were not canceled; `.report` lists both sides.
+            KuestAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return self._send(ops.cancel_all())
+
+    def cancel_market_orders(
+        self, market: str | None = None, asset_id: str | None = None
+    ) -> KuestCancelReport:
+        """Cancel every open order of a market, an asset, or both (at least one).
+
+        Raises:
+            InvalidRequest: neither given, or a bad value; nothing was sent.
+            KuestCancelIncomplete: some orders were not canceled; `.report` lists both sides.
+            KuestAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return self._send(ops.cancel_market_orders(market, asset_id))
+
+    def close(self) -> None:
+        """Close the HTTP connections (not those of an http_client you passed in)."""
+        if self._owns_http_client:
+            self._api.get_httpx_client().close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncKuestCancelOrder(_KuestClientBase):
+    """Cancel Kuest CLOB orders, with asyncio.
+
+    Args:
+        keys: The L2 key set; read from the environment (`KuestKeys.from_env`) when omitted.
+        base_url: Where Kuest is; default https://clob.kuest.com.
+        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        transport: An httpx transport to send through (e.g. for tests or a proxy).
+        http_client: Your own httpx client; ordercancel sets its base_url, auth and a response
+            hook, and does not close it.
+        id_field: The body's id field for `cancel_order`: "orderId" (default) or "orderID".
+        rate_limiter: Paces every request; default 100 per 60 s (the source document's budget).
+            `RateLimiter(2400, 10)` is Kuest's published burst limit.
+        max_in_flight: How many cancels `cancel_orders` runs side by side (default 10).
+        clock: Unix seconds for signing; default the system clock.
+
+    Raises:
+        ConfigurationError: missing or unusable keys, or a bad setting.
+    """
+
+    def __init__(
+        self,
+        *,
+        keys: KuestKeys | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        id_field: ops.IdField = "orderId",
+        rate_limiter: RateLimiter | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        clock: Callable[[], int] = now_s,
+    ) -> None:
+        super().__init__(
+            keys=keys,
+            base_url=base_url,
+            timeout=timeout,
+            id_field=id_field,
+            rate_limiter=rate_limiter,
+            max_in_flight=max_in_flight,
+            clock=clock,
+        )
+        self._owns_http_client = http_client is None
+        self._api.set_async_httpx_client(
+            async_http_client(
+                base_url=base_url,
+                auth=self._auth,
+                timeout=timeout,
+                transport=transport,
+                http_client=http_client,
+            )
+        )
+
+    async def _send(self, operation: Operation[T]) -> T:
+        await self.rate_limiter.acquire_async()
+        return await asend(operation, self._api)
+
+    async def cancel_order(self, order_id: str) -> KuestOrderCanceled:
+        """Cancel the order `order_id`.
+
+        Raises:
+            InvalidRequest: a bad id; nothing was sent.
+            KuestOrderNotFound: Kuest does not know the order.
+            KuestOrderNotCancellable: it is already filled or cancelled.
+            KuestAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await self._send(ops.cancel_order(order_id, self.id_field))
+
+    async def cancel_orders(
+        self, order_ids: Iterable[str], *, batch: bool = False
+    ) -> list[OrderOutcome]:
+        """Cancel many orders; one outcome per distinct id, in the order given.
+
+        A failure of one id never raises and never affects the others: its outcome carries it.
+
+        By default each id is a `DELETE /order`, `max_in_flight` at a time, paced by the rate
+        limiter. With `batch=True` the ids go in `DELETE /orders` requests of up to 3000.
+
+        Raises:
+            InvalidRequest: not a collection of ids, empty, or any id bad; nothing was sent.
+        """
+        ids = check_order_ids(order_ids)
+        if batch:
+            return await _bulk.batches_async(
+                _chunks(ids), lambda chunk: self._send(ops.cancel_orders_batch(chunk))
+            )
+        return await _bulk.each_async(ids, self.cancel_order, self.max_in_flight)
+
+    async def cancel_all(self) -> KuestCancelReport:
+        """Cancel every open order of the account.
+
+        Raises:
+            KuestCancelIncomplete: some orders were not canceled; `.report` lists both sides.
+            KuestAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await self._send(ops.cancel_all())
+
+    async def cancel_market_orders(
+        self, market: str | None = None, asset_id: str | None = None
+    ) -> KuestCancelReport:
+        """Cancel every open order of a market, an asset, or both (at least one).
+
+        Raises:
+            InvalidRequest: neither given, or a bad value; nothing was sent.
+            KuestCancelIncomplete: some orders were not canceled; `.report` lists both sides.
+            KuestAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await self._send(ops.cancel_market_orders(market, asset_id))
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (not those of an http_client you passed in)."""
+        if self._owns_http_client:
+            await self._api.get_async_httpx_client().aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

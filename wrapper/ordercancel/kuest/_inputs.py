@@ -1,0 +1,63 @@
+"""Input rules for the Kuest cancel endpoints, checked before anything is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import InvalidRequest
+
+ORDER_ID_MAX = 128  # Kuest documents no length; its ids are 0x + 64 hex digits
+FILTER_MAX = 256
+MAX_BATCH = 3000  # documented for DELETE /orders
+
+
+def _token(name: str, value: object, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{name} must be a str, got {type(value).__name__}")
+    if not value:
+        raise InvalidRequest(f"{name} must not be empty")
+    if len(value) > max_length:
+        raise InvalidRequest(f"{name} is longer than {max_length} characters")
+    if not all("!" <= c <= "~" for c in value):
+        raise InvalidRequest(f"{name} must be printable ASCII without spaces, got {value!r}")
+    return value
+
+
+def check_order_id(order_id: object) -> str:
+    """An order id: 1-128 printable ASCII characters, no spaces."""
+    return _token("order_id", order_id, ORDER_ID_MAX)
+
+
+def check_order_ids(order_ids: object) -> list[str]:
+    """A non-empty collection of order ids, each checked; duplicates removed, order kept.
+
+    Raises:
+        InvalidRequest: not a collection of ids (a bare str is refused), empty, or any id bad
+            (all bad ids are named).
+    """
+    if isinstance(order_ids, str | bytes) or not isinstance(order_ids, Iterable):
+        raise InvalidRequest("order_ids must be a list or other collection of order ids")
+    ids = list(order_ids)
+    if not ids:
+        raise InvalidRequest("order_ids must not be empty")
+    problems = []
+    for index, order_id in enumerate(ids):
+        try:
+            check_order_id(order_id)
+        except InvalidRequest as exc:
+            problems.append(f"[{index}]: {exc}")
+    if problems:
+        raise InvalidRequest("bad order ids: " + "; ".join(problems))
+    return list(dict.fromkeys(ids))
+
+
+def check_market_filter(market: object, asset_id: object) -> dict[str, str]:
+    """The body of cancel-market-orders: at least one of market and asset_id."""
+    if market is None and asset_id is None:
+        raise InvalidRequest("give market, asset_id, or both")
+    body = {}
+    if market is not None:
+        body["market"] = _token("market", market, FILTER_MAX)
+    if asset_id is not None:
+        body["assetId"] = _token("asset_id", asset_id, FILTER_MAX)
+    return body

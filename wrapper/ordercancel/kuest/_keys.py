@@ -1,0 +1,69 @@
+"""Kuest API credentials (the L2 key set)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+
+import attrs
+
+from ..errors import ConfigurationError
+
+
+def decode_secret(secret: str) -> bytes:
+    """The HMAC key from a base64 secret in either alphabet (`+/` or `-_`), padded or not.
+
+    Raises:
+        ConfigurationError: the secret is not base64 (it is never used raw).
+    """
+    text = secret.strip().replace("-", "+").replace("_", "/")
+    text += "=" * (-len(text) % 4)
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        # from None: the decoder's message must never carry secret material along.
+        raise ConfigurationError("KuestKeys.api_secret is not valid base64") from None
+    if not key:
+        raise ConfigurationError("KuestKeys.api_secret decodes to nothing")
+    return key
+
+
+def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"KuestKeys.{attribute.name} must be a non-empty string")
+
+
+def _base64_secret(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    _non_blank(instance, attribute, value)
+    decode_secret(value)
+
+
+@attrs.frozen
+class KuestKeys:
+    """A Kuest L2 API key: wallet address, key, base64 secret and passphrase.
+
+    The secret and passphrase never appear in repr or str.
+
+    Raises:
+        ConfigurationError: a field is empty, or the secret is not base64.
+    """
+
+    address: str = attrs.field(validator=_non_blank)
+    api_key: str = attrs.field(validator=_non_blank)
+    api_secret: str = attrs.field(validator=_base64_secret, repr=False)
+    api_passphrase: str = attrs.field(validator=_non_blank, repr=False)
+
+    @classmethod
+    def from_env(cls) -> KuestKeys:
+        """Read KUEST_ADDRESS, KUEST_API_KEY, KUEST_API_SECRET and KUEST_API_PASSPHRASE.
+
+        Raises:
+            ConfigurationError: a variable is unset or empty (its name is given), or the
+                secret is not base64.
+        """
+        names = ("KUEST_ADDRESS", "KUEST_API_KEY", "KUEST_API_SECRET", "KUEST_API_PASSPHRASE")
+        missing = [name for name in names if not os.environ.get(name, "").strip()]
+        if missing:
+            raise ConfigurationError(f"missing environment variables: {', '.join(missing)}")
+        return cls(*(os.environ[name] for name in names))

@@ -1,0 +1,38 @@
+"""Typed results of the Kuest cancels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+
+@attrs.frozen
+class KuestOrderCanceled:
+    """Kuest cancelled the order `order_id` (or accepted its cancel without detail)."""
+
+    order_id: str
+
+
+@attrs.frozen
+class KuestCancelReport:
+    """What a cancel-all or cancel-market call did.
+
+    Both are empty when Kuest answered `{"success": true}` or an empty body (no detail).
+    """
+
+    canceled: tuple[str, ...] = ()
+    not_canceled: Mapping[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class OrderOutcome:
+    """The outcome of one id of `cancel_orders`: `error` is None when it was cancelled."""
+
+    order_id: str
+    error: Exception | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the order was cancelled."""
+        return self.error is None
