@@ -1,0 +1,392 @@
+"""Shared pieces of the KuCoin tests: an independent oracle and the sync/async twin drivers.
+
+Nothing here calls the wrapper's signing, input or envelope code: the oracle is written from
+KuCoin's published rules (see the README's KuCoin section) so that it can disagree with the wrapper.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+from ordercancel import AsyncKucoinSpotCancelOrder, KucoinKeys, KucoinSpotCancelOrder
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_PATH = ROOT / "spec" / "kucoin-spot-cancel.yaml"
+VECTORS_PATH = ROOT / "tests" / "data" / "kucoin-signing.json"
+BASE_URL = "https://api.kucoin.com"
+FIXED_MS = 1_700_000_000_000
+
+# Hypothesis budgets: properties 200 examples, the heavier twin-by-endpoint ones fewer.
+PROPERTY = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+HEAVY_PROPERTY = settings(PROPERTY, max_examples=100)
+
+# One TLS context for every test client: building one per client costs ~30 ms, which hypothesis
+# would pay thousands of times. respx intercepts these transports like the default ones.
+_TLS = httpx.create_ssl_context()
+
+
+def load_vectors() -> dict[str, Any]:
+    """The golden signing vectors (a copy of KuCoin-derived data; never produced by the wrapper)."""
+    vectors: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
+    return vectors
+
+
+def vector_keys(vectors: Mapping[str, Any]) -> KucoinKeys:
+    """The KucoinKeys of the vectors file."""
+    return KucoinKeys(**vectors["credentials"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The independent oracle: percent-decoding, routing, signature verification, header parsing.
+# ---------------------------------------------------------------------------------------------
+
+_HEX = frozenset(string.hexdigits)
+# RFC 3986 pchar without ";" (some servers read it as a path parameter), plus "/" between segments.
+_PATH_CHARS = frozenset(string.ascii_letters + string.digits + "-._~" + "!$&'()*+,=:@" + "%/")
+
+
+def percent_decode(text: str) -> str:
+    """Decode %XX escapes as UTF-8, strictly (a server that cannot decode answers 400)."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        if text[i] == "%":
+            pair = text[i + 1 : i + 3]
+            if len(pair) != 2 or not set(pair) <= _HEX:
+                raise ValueError(f"bad percent escape at {i} in {text!r}")
+            out.append(int(pair, 16))
+            i += 3
+        else:
+            out += text[i].encode("utf-8")
+            i += 1
+    return out.decode("utf-8")
+
+
+def raw_target(request: httpx.Request) -> str:
+    """Path plus ?query exactly as it went on the wire (no host)."""
+    return request.url.raw_path.decode("ascii")
+
+
+def split_target(target: str) -> tuple[str, str | None]:
+    """(raw path, raw query or None)."""
+    path, sep, query = target.partition("?")
+    return path, (query if sep else None)
+
+
+def parse_query(query: str | None) -> list[tuple[str, str]]:
+    """The decoded (name, value) pairs of a raw query, in order."""
+    if query is None:
+        return []
+    pairs = []
+    for part in query.split("&"):
+        name, _, value = part.partition("=")
+        pairs.append((percent_decode(name), percent_decode(value)))
+    return pairs
+
+
+def kucoin_sign(secret: str, message: bytes) -> str:
+    """base64(HMAC-SHA256(key=secret, msg=message)), KuCoin's rule, written here independently."""
+    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def expected_prehash(request: httpx.Request) -> bytes:
+    """timestamp + METHOD + decoded target + body, from what was actually sent."""
+    timestamp = request.headers["KC-API-TIMESTAMP"]
+    return (
+        timestamp.encode("ascii")
+        + request.method.upper().encode("ascii")
+        + percent_decode(raw_target(request)).encode("utf-8")
+        + request.content
+    )
+
+
+def verify_signed(request: httpx.Request, keys: KucoinKeys) -> list[str]:
+    """Every way `request` breaks KuCoin's signing rules (empty when it would be accepted)."""
+    problems = []
+    headers = request.headers
+    for name in (
+        "KC-API-KEY",
+        "KC-API-SIGN",
+        "KC-API-TIMESTAMP",
+        "KC-API-PASSPHRASE",
+        "KC-API-KEY-VERSION",
+    ):
+        if name not in headers:
+            problems.append(f"missing {name}")
+    if problems:
+        return problems
+    if headers["KC-API-KEY"] != keys.api_key:
+        problems.append("KC-API-KEY is not the api key")
+    if headers["KC-API-KEY-VERSION"] != keys.key_version:
+        problems.append("KC-API-KEY-VERSION is not the key's version")
+    if not headers["KC-API-TIMESTAMP"].isascii() or not headers["KC-API-TIMESTAMP"].isdigit():
+        problems.append("KC-API-TIMESTAMP is not decimal milliseconds")
+    if headers.get("Content-Type") != "application/json":
+        problems.append("Content-Type is not application/json")
+    passphrase = kucoin_sign(keys.api_secret, keys.api_passphrase.encode("utf-8"))
+    if not hmac.compare_digest(headers["KC-API-PASSPHRASE"], passphrase):
+        problems.append("KC-API-PASSPHRASE is not base64(HMAC(secret, passphrase))")
+    if not problems:
+        sign = kucoin_sign(keys.api_secret, expected_prehash(request))
+        if not hmac.compare_digest(headers["KC-API-SIGN"], sign):
+            problems.append("KC-API-SIGN does not verify against the decoded wire target")
+    partner = [h for h in headers if h.lower().startswith("kc-api-partner")]
+    if partner:
+        problems.append(f"broker headers sent: {partner}")
+    return problems
+
+
+def rate_limit_oracle(value: str | None) -> int | None:
+    """gw-ratelimit-* as documented: decimal ASCII digits (around optional spaces), else None."""
+    if value is None:
+        return None
+    text = value.strip(" \t")
+    if text and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The endpoints, written from KuCoin's documentation (the contract test checks the spec agrees).
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One public cancel method and the KuCoin endpoint it must reach."""
+
+    method: str  # the wrapper's method name
+    operation_id: str  # the spec's operationId
+    template: str  # KuCoin's path template
+    path_arg: str | None = None  # the method argument that fills the one path parameter
+    query: tuple[tuple[str, str], ...] = ()  # (wire name, method argument), in wire order
+    args: tuple[str, ...] = field(default=())  # positional argument names of the method
+
+    @property
+    def segments(self) -> list[str]:
+        """The template split on "/" (first item empty)."""
+        return self.template.split("/")
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    e.method: e
+    for e in (
+        Endpoint(
+            "cancel_order_by_order_id",
+            "cancelOrderByOrderId",
+            "/api/v1/hf/orders/{orderId}",
+            "order_id",
+            (("symbol", "symbol"),),
+            ("order_id", "symbol"),
+        ),
+        Endpoint(
+            "cancel_order_by_client_oid",
+            "cancelOrderByClientOid",
+            "/api/v1/hf/orders/client-order/{clientOid}",
+            "client_oid",
+            (("symbol", "symbol"),),
+            ("client_oid", "symbol"),
+        ),
+        Endpoint(
+            "cancel_partial_order",
+            "cancelPartialOrder",
+            "/api/v1/hf/orders/cancel/{orderId}",
+            "order_id",
+            (("symbol", "symbol"), ("cancelSize", "cancel_size")),
+            ("order_id", "symbol", "cancel_size"),
+        ),
+        Endpoint(
+            "cancel_all_orders_by_symbol",
+            "cancelAllOrdersBySymbol",
+            "/api/v1/hf/orders",
+            None,
+            (("symbol", "symbol"),),
+            ("symbol",),
+        ),
+        Endpoint("cancel_all_orders", "cancelAllOrders", "/api/v1/hf/orders/cancelAll"),
+    )
+}
+
+# Every DELETE route KuCoin serves under /api/v1/hf/orders that we know of: the five above and the
+# two "sync" cancels (docs). A request "reaches the intended endpoint" only when its decoded path
+# matches the intended template and no other route.
+DELETE_ROUTES: dict[str, str] = {e.template: e.operation_id for e in ENDPOINTS.values()} | {
+    "/api/v1/hf/orders/sync/{orderId}": "cancelOrderByOrderIdSync",
+    "/api/v1/hf/orders/sync/client-order/{clientOid}": "cancelOrderByClientOidSync",
+}
+
+
+def matching_routes(decoded_path: str) -> dict[str, dict[str, str]]:
+    """{operation: captured path parameters} for every DELETE route `decoded_path` matches."""
+    segments = decoded_path.split("/")
+    found = {}
+    for template, operation in DELETE_ROUTES.items():
+        wanted = template.split("/")
+        if len(wanted) != len(segments):
+            continue
+        params = {}
+        for want, got in zip(wanted, segments, strict=True):
+            if want.startswith("{"):
+                params[want.strip("{}")] = got
+            elif want != got:
+                break
+        else:
+            found[operation] = params
+    return found
+
+
+def resolve_route(decoded_path: str) -> tuple[str, dict[str, str]] | None:
+    """The route a server picks: concrete paths before templated ones (as OpenAPI says)."""
+    routes = matching_routes(decoded_path)
+    if not routes:
+        return None
+    fewest = min(len(params) for params in routes.values())
+    best = [(op, params) for op, params in routes.items() if len(params) == fewest]
+    return best[0] if len(best) == 1 else None
+
+
+def route_problems(request: httpx.Request, endpoint: Endpoint, path_value: str | None) -> list[str]:
+    """Every way `request` fails to reach exactly `endpoint` with `path_value` as its id."""
+    problems = []
+    target = raw_target(request)
+    path, _ = split_target(target)
+    if request.method != "DELETE":
+        problems.append(f"method {request.method}, not DELETE")
+    if not set(path) <= _PATH_CHARS:
+        problems.append(f"raw path has characters a server may reinterpret: {path!r}")
+    if "#" in target:
+        problems.append("a fragment was sent")
+    try:
+        decoded = percent_decode(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return [*problems, f"path does not percent-decode: {exc}"]
+    segments = decoded.split("/")
+    if segments[0] != "" or any(s in ("", ".", "..") for s in segments[1:]):
+        problems.append(f"empty or dot segment in decoded path {decoded!r}")
+    if len(segments) != len(endpoint.segments):
+        problems.append(f"decoded path {decoded!r} has {len(segments)} segments")
+    resolved = resolve_route(decoded)
+    if resolved is None or resolved[0] != endpoint.operation_id:
+        routes = sorted(matching_routes(decoded))
+        problems.append(f"decoded path {decoded!r} reaches {resolved} (it matches {routes})")
+    elif path_value is not None:
+        (captured,) = resolved[1].values()
+        if captured != path_value:
+            problems.append(f"path id decodes to {captured!r}, not {path_value!r}")
+        # The raw segment alone must decode to the id too (servers that split before decoding).
+        raw_segment = path.split("/")[len(endpoint.segments) - 1 :]
+        if [percent_decode(s) for s in raw_segment] != [path_value]:
+            problems.append(f"raw id segment(s) {raw_segment!r} do not decode to {path_value!r}")
+    return problems
+
+
+def envelope(data: Any, code: str = "200000", **extra: Any) -> bytes:
+    """A KuCoin envelope as bytes."""
+    return json.dumps({"code": code, "data": data, **extra}).encode()
+
+
+def fake_kucoin(request: httpx.Request) -> httpx.Response:
+    """A stand-in KuCoin: routes with the oracle and echoes what it received, as KuCoin does."""
+    path, query = split_target(raw_target(request))
+    decoded = percent_decode(path)
+    resolved = resolve_route(decoded)
+    if resolved is None:
+        return httpx.Response(404, content=b"<html>404 Not Found</html>")
+    operation, params = resolved
+    values = dict(parse_query(query))
+    data: Any
+    if operation == "cancelOrderByOrderId":
+        data = {"orderId": params["orderId"]}
+    elif operation == "cancelOrderByClientOid":
+        data = {"clientOid": params["clientOid"]}
+    elif operation == "cancelPartialOrder":
+        data = {"orderId": params["orderId"], "cancelSize": values.get("cancelSize", "")}
+    elif operation == "cancelAllOrdersBySymbol":
+        data = "success"
+    elif operation == "cancelAllOrders":
+        data = {"succeedSymbols": ["BTC-USDT"], "failedSymbols": []}
+    else:
+        return httpx.Response(404, content=b"<html>404 Not Found</html>")
+    return httpx.Response(200, content=envelope(data))
+
+
+# ---------------------------------------------------------------------------------------------
+# Twins: the same test drives KucoinSpotCancelOrder and AsyncKucoinSpotCancelOrder.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Twin:
+    """How to build and call one of the two clients from a synchronous test."""
+
+    name: str
+    cls: type[KucoinSpotCancelOrder] | type[AsyncKucoinSpotCancelOrder]
+
+    @property
+    def is_async(self) -> bool:
+        """True for the asyncio client."""
+        return self.cls is AsyncKucoinSpotCancelOrder
+
+    def transport(self) -> httpx.BaseTransport | httpx.AsyncBaseTransport:
+        """A real httpx transport (which respx intercepts) sharing one TLS context."""
+        if self.is_async:
+            return httpx.AsyncHTTPTransport(verify=_TLS)
+        return httpx.HTTPTransport(verify=_TLS)
+
+    def make(self, **kwargs: Any) -> Any:
+        """A client; `transport` defaults to a cheap real one."""
+        kwargs.setdefault("base_url", BASE_URL)
+        if "http_client" not in kwargs:
+            kwargs.setdefault("transport", self.transport())
+        return self.cls(**kwargs)
+
+    def call(self, method: str, args: Sequence[Any] = (), **client_kwargs: Any) -> Any:
+        """Build a client, call `method(*args)` once, close the client, return the result."""
+        return self.calls([(method, args)], **client_kwargs)[-1]
+
+    def calls(self, steps: Sequence[tuple[str, Sequence[Any]]], **client_kwargs: Any) -> list[Any]:
+        """Call several methods in order on one client; return their results."""
+        if not self.is_async:
+            with self.make(**client_kwargs) as client:
+                return [getattr(client, name)(*args) for name, args in steps]
+
+        async def run() -> list[Any]:
+            async with self.make(**client_kwargs) as client:
+                return [await getattr(client, name)(*args) for name, args in steps]
+
+        return asyncio.run(run())
+
+    def run(self, action: Callable[[Any], Any], **client_kwargs: Any) -> Any:
+        """Run `action(client)` (awaiting it for the async twin) on a fresh client."""
+        if not self.is_async:
+            with self.make(**client_kwargs) as client:
+                return action(client)
+
+        async def run() -> Any:
+            async with self.make(**client_kwargs) as client:
+                return await action(client)
+
+        return asyncio.run(run())
+
+
+SYNC = Twin("sync", KucoinSpotCancelOrder)
+ASYNC = Twin("async", AsyncKucoinSpotCancelOrder)
+TWINS = (SYNC, ASYNC)
+twins = pytest.mark.parametrize("twin", TWINS, ids=[t.name for t in TWINS])
