@@ -56,6 +56,9 @@ CONSTRAINTS = (
     "enum",
     "minItems",
     "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
 )
 PARTS = ("parameter", "request-field", "response-field")
 CHANGES = ("missing", "extra", "required", "type", "constraint")
