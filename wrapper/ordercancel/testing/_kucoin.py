@@ -1,0 +1,578 @@
+"""A faithful in-memory KuCoin Spot for the five HF cancel endpoints and the server time.
+
+Everything it checks comes from the venue facts (shared/api/kucoin.md). Where KuCoin is silent,
+the choice made here is marked "facts silent" with the reason.
+
+Order of checks on a private request: route (404000), the five KC-API headers (400001),
+Content-Type (415000), api key (400003), key version (400009, then 400008), passphrase (400004),
+timestamp within 5 s (400002), signature (400005), rate limit (429000), parameters (400100), then
+the order book.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import parse_qsl, unquote
+
+import attrs
+
+from ..kucoin._keys import KucoinKeys
+from ._faults import Faults
+from ._ratelimit import FixedWindow, WindowState
+from ._transport import ExchangeTransport
+from ._wire import SimRequest, SimResponse, json_response
+
+if TYPE_CHECKING:
+    from ._served import ServedExchange
+
+KucoinOrderState = Literal["live", "partially_filled", "filled", "cancelled"]
+OPEN_STATES: frozenset[str] = frozenset({"live", "partially_filled"})
+
+SUCCESS = "200000"
+NOT_CANCELLABLE = "order_not_exist_or_not_allow_to_cancel"
+SUSPENDED = "cancel orders suspended for this pair"
+_SYMBOL = re.compile(r"^[A-Z0-9]+-[A-Z0-9]+$")
+_SIZE = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
+_REQUIRED_HEADERS = (
+    "kc-api-key",
+    "kc-api-sign",
+    "kc-api-timestamp",
+    "kc-api-passphrase",
+    "kc-api-key-version",
+)
+_AUTH_MESSAGES = {
+    "400001": "Please check the header of your request for KC-API-KEY, KC-API-SIGN, "
+    "KC-API-TIMESTAMP, KC-API-PASSPHRASE, KC-API-KEY-VERSION",
+    "400002": "KC-API-TIMESTAMP Invalid -- Time differs from server time by more than 5 seconds",
+    "400003": "KC-API-KEY not exists",
+    "400004": "Invalid KC-API-PASSPHRASE",
+    "400005": "Signature verification failed",
+    "400008": "API key version 2 is no longer accepted, use version 3",
+    "400009": "Invalid KC-API-KEY-VERSION",
+}
+# Routes on the raw (still encoded) path; path parameters are decoded after matching.
+_ROUTES: tuple[tuple[re.Pattern[str], str, int], ...] = (
+    (re.compile(r"^/api/v1/hf/orders/cancelAll$"), "cancel_all", 30),
+    (re.compile(r"^/api/v1/hf/orders/client-order/([^/]+)$"), "by_client_oid", 1),
+    (re.compile(r"^/api/v1/hf/orders/cancel/([^/]+)$"), "partial", 2),
+    (re.compile(r"^/api/v1/hf/orders/([^/]+)$"), "by_order_id", 1),
+    (re.compile(r"^/api/v1/hf/orders$"), "by_symbol", 2),
+)
+TIMESTAMP_WEIGHT = 3
+
+
+@attrs.frozen
+class KucoinOrder:
+    """A snapshot of one simulated KuCoin order (sizes are Decimals, in base currency)."""
+
+    order_id: str
+    symbol: str
+    api_key: str
+    size: Decimal
+    filled_size: Decimal
+    canceled_size: Decimal
+    state: KucoinOrderState
+    client_oid: str | None = None
+
+    @property
+    def remaining(self) -> Decimal:
+        """The size still open: size minus what was filled and what was cancelled."""
+        return self.size - self.filled_size - self.canceled_size
+
+
+@attrs.frozen
+class KucoinReceived:
+    """One request the venue answered: what came in and the status and code it got back."""
+
+    method: str
+    raw_target: str
+    status: int
+    code: str | None
+
+
+@attrs.define
+class _Order:
+    order_id: str
+    symbol: str
+    api_key: str
+    size: Decimal
+    filled_size: Decimal
+    canceled_size: Decimal
+    state: KucoinOrderState
+    client_oid: str | None
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.size - self.filled_size - self.canceled_size
+
+    def snapshot(self) -> KucoinOrder:
+        return KucoinOrder(
+            order_id=self.order_id,
+            symbol=self.symbol,
+            api_key=self.api_key,
+            size=self.size,
+            filled_size=self.filled_size,
+            canceled_size=self.canceled_size,
+            state=self.state,
+            client_oid=self.client_oid,
+        )
+
+    def cancel(self, size: Decimal | None = None) -> None:
+        """Cancel `size` (default: everything that remains)."""
+        amount = self.remaining if size is None else size
+        self.canceled_size += amount
+        if self.remaining == 0:
+            self.state = "cancelled"
+
+
+@attrs.define
+class _Account:
+    keys: KucoinKeys
+    spot: FixedWindow
+
+
+class _Reject(Exception):  # control flow inside the model; never escapes it
+    def __init__(self, status: int, code: str, msg: str) -> None:
+        super().__init__(code)
+        self.status, self.code, self.msg = status, code, msg
+
+
+def _sign(secret: str, message: bytes) -> str:
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _decimal(text: str, what: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{what} must be a decimal, got {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"{what} must be a finite non-negative decimal, got {text!r}")
+    return value
+
+
+class KucoinExchange:
+    """A simulated KuCoin Spot: accounts, an order book, rate-limit pools and a fault plan.
+
+    Args:
+        spot_quota: Spot pool quota per window for each account (VIP0: 4000).
+        public_quota: Public pool quota per window (facts silent on the figure; 2000 here).
+        window_seconds: The rate-limit window; it opens with the first request (30 s).
+        clock: Unix time in seconds (float); `clock_skew_s` is added to it for server time.
+        business_error_status: The HTTP status of 400100 and 200002 answers. Facts silent on
+            which status these get; 200 is the default as it is the case a client most easily
+            gets wrong (an error under HTTP 200).
+        partial_cancel_over_remaining: What a partial cancel larger than the remaining size does.
+            Facts silent. "reject" (default): 400100 "cancelSize exceeds the remaining size of
+            the order", nothing changes. "cap": the rest is cancelled and `cancelSize` in the
+            answer is the size actually cancelled.
+        reject_v2_keys: Answer 400008 to keys of version "2" (KuCoin still accepts them today).
+
+    Thread-safe: the served form answers in a background thread while a test inspects state.
+    """
+
+    def __init__(
+        self,
+        *,
+        spot_quota: int = 4000,
+        public_quota: int = 2000,
+        window_seconds: float = 30.0,
+        clock: Callable[[], float] = time.time,
+        business_error_status: int = 200,
+        partial_cancel_over_remaining: Literal["reject", "cap"] = "reject",
+        reject_v2_keys: bool = False,
+    ) -> None:
+        self.clock_skew_s = 0.0
+        """Seconds added to `clock` for the server's time (simulates a skewed client clock)."""
+        self.faults = Faults()
+        """The fault plan; see `Faults`."""
+        self.base_url = "http://kucoin.invalid"
+        """Where to send: a never-resolving placeholder in-process, the real URL when served."""
+        self.business_error_status = business_error_status
+        self.partial_cancel_over_remaining = partial_cancel_over_remaining
+        self.reject_v2_keys = reject_v2_keys
+        self._clock = clock
+        self._spot_quota = spot_quota
+        self._window_seconds = window_seconds
+        self._lock = threading.RLock()
+        self._accounts: dict[str, _Account] = {}
+        self._orders: dict[str, _Order] = {}
+        self._by_client_oid: dict[tuple[str, str], str] = {}
+        self._suspended: dict[str, str] = {}
+        self._public = FixedWindow(public_quota, window_seconds, clock)
+        self._ids = itertools.count(1)
+        self._received: deque[KucoinReceived] = deque(maxlen=100_000)
+        self.keys = self.add_account()
+        """The keys of the default account, accepted by this venue."""
+
+    def transport(self) -> ExchangeTransport:
+        """An in-process httpx transport (sync and async) to this venue; no socket."""
+        return ExchangeTransport(self)
+
+    def serve(self, *, host: str = "127.0.0.1", port: int = 0) -> ServedExchange:
+        """A `ServedExchange` for this venue: `with exchange.serve() as served: served.base_url`."""
+        from ._served import ServedExchange
+
+        return ServedExchange(self, host=host, port=port)
+
+    # -- set-up and inspection -------------------------------------------------------------
+
+    def server_time_ms(self) -> int:
+        """The simulator's clock in Unix milliseconds (skew included)."""
+        return int((self._clock() + self.clock_skew_s) * 1000)
+
+    def add_account(
+        self,
+        *,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        api_passphrase: str | None = None,
+        key_version: str = "3",
+    ) -> KucoinKeys:
+        """Create an account and return its keys (random values for those not given)."""
+        keys = KucoinKeys(
+            api_key=api_key or secrets.token_hex(12),
+            api_secret=api_secret or secrets.token_hex(16),
+            api_passphrase=api_passphrase or secrets.token_urlsafe(12),
+            key_version=key_version,
+        )
+        with self._lock:
+            if keys.api_key in self._accounts:
+                raise ValueError(f"api key {keys.api_key!r} exists already")
+            window = FixedWindow(self._spot_quota, self._window_seconds, self._clock)
+            self._accounts[keys.api_key] = _Account(keys, window)
+        return keys
+
+    def _account_key(self, account: KucoinKeys | str | None) -> str:
+        key = (
+            self.keys.api_key
+            if account is None
+            else account
+            if isinstance(account, str)
+            else account.api_key
+        )
+        if key not in self._accounts:
+            raise KeyError(f"no account with api key {key!r}")
+        return key
+
+    def add_order(
+        self,
+        symbol: str = "BTC-USDT",
+        size: str | Decimal | int = "1",
+        *,
+        client_oid: str | None = None,
+        account: KucoinKeys | str | None = None,
+        filled: str | Decimal | int = "0",
+        order_id: str | None = None,
+    ) -> KucoinOrder:
+        """Place an open order (or a filled one if `filled == size`) and return its snapshot.
+
+        `account` is the owner's keys or api key (default: `self.keys`). `order_id` defaults
+        to a fresh 24-hex-character id.
+
+        Raises:
+            ValueError: a bad symbol or size, or a clientOid or orderId already in use.
+        """
+        if not _SYMBOL.match(symbol):
+            raise ValueError(f"symbol must look like BASE-QUOTE, got {symbol!r}")
+        total = _decimal(str(size), "size")
+        done = _decimal(str(filled), "filled")
+        if total <= 0 or done > total:
+            raise ValueError("size must be > 0 and filled <= size")
+        state: KucoinOrderState = (
+            "filled" if done == total else "partially_filled" if done > 0 else "live"
+        )
+        with self._lock:
+            owner = self._account_key(account)
+            oid = order_id or f"{int(self._clock()):08x}{next(self._ids):016x}"[-24:]
+            if oid in self._orders:
+                raise ValueError(f"order id {oid!r} exists already")
+            if client_oid is not None and (owner, client_oid) in self._by_client_oid:
+                raise ValueError(f"clientOid {client_oid!r} exists already for this account")
+            order = _Order(oid, symbol, owner, total, done, Decimal(0), state, client_oid)
+            self._orders[oid] = order
+            if client_oid is not None:
+                self._by_client_oid[(owner, client_oid)] = oid
+            return order.snapshot()
+
+    def fill(self, order_id: str, size: str | Decimal | int | None = None) -> KucoinOrder:
+        """Fill `size` of an open order (default: all that remains); return its snapshot.
+
+        Raises:
+            KeyError: no such order.
+            ValueError: the order is not open or `size` exceeds what remains.
+        """
+        with self._lock:
+            order = self._orders[order_id]
+            amount = order.remaining if size is None else _decimal(str(size), "size")
+            if order.state not in OPEN_STATES or amount > order.remaining or amount <= 0:
+                raise ValueError("can fill only a positive size of an open order's remainder")
+            order.filled_size += amount
+            order.state = "filled" if order.remaining == 0 else "partially_filled"
+            return order.snapshot()
+
+    def order(self, order_id: str) -> KucoinOrder:
+        """The snapshot of order `order_id`.
+
+        Raises:
+            KeyError: no such order.
+        """
+        with self._lock:
+            return self._orders[order_id].snapshot()
+
+    def order_by_client_oid(
+        self, client_oid: str, account: KucoinKeys | str | None = None
+    ) -> KucoinOrder:
+        """The snapshot of the order `account` (default: `self.keys`) tagged `client_oid`.
+
+        Raises:
+            KeyError: no such order.
+        """
+        with self._lock:
+            order_id = self._by_client_oid[(self._account_key(account), client_oid)]
+            return self._orders[order_id].snapshot()
+
+    def orders(
+        self,
+        *,
+        symbol: str | None = None,
+        account: KucoinKeys | str | None = None,
+        state: KucoinOrderState | None = None,
+    ) -> list[KucoinOrder]:
+        """Snapshots of the orders matching every filter given, in placing order."""
+        with self._lock:
+            owner = None if account is None else self._account_key(account)
+            return [
+                o.snapshot()
+                for o in self._orders.values()
+                if (symbol is None or o.symbol == symbol)
+                and (owner is None or o.api_key == owner)
+                and (state is None or o.state == state)
+            ]
+
+    def suspend_symbol(self, symbol: str, message: str = SUSPENDED) -> None:
+        """Make cancels on `symbol` fail (KuCoin's "cancels suspended for this pair").
+
+        Single and by-symbol cancels get code 200002; cancel-all lists the symbol in
+        `failedSymbols` with `message` as its error.
+        """
+        with self._lock:
+            self._suspended[symbol] = message
+
+    def resume_symbol(self, symbol: str) -> None:
+        """Undo `suspend_symbol`."""
+        with self._lock:
+            self._suspended.pop(symbol, None)
+
+    def rate_limit(self, account: KucoinKeys | str | None = None) -> WindowState:
+        """The Spot pool of `account` (default: `self.keys`) as it stands now."""
+        with self._lock:
+            return self._accounts[self._account_key(account)].spot.state()
+
+    @property
+    def received(self) -> list[KucoinReceived]:
+        """Every request answered so far (the most recent 100 000), oldest first."""
+        with self._lock:
+            return list(self._received)
+
+    def server_error_body(self) -> bytes:
+        """The envelope sent with an injected 5xx."""
+        return b'{"code":"500000","msg":"Internal Server Error"}'
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def handle(self, request: SimRequest) -> SimResponse:
+        """Answer `request` as KuCoin would, changing the order book when it is accepted."""
+        with self._lock:
+            response = self._handle(request)
+            code = None
+            if response.headers.get("Content-Type") == "application/json":
+                code = json.loads(response.body).get("code")
+            self._received.append(
+                KucoinReceived(request.method, request.raw_target, response.status, code)
+            )
+            return response
+
+    def _envelope(self, status: int, body: dict[str, Any], window: FixedWindow) -> SimResponse:
+        state = window.state()
+        return json_response(
+            status,
+            body,
+            {
+                "gw-ratelimit-limit": str(state.limit),
+                "gw-ratelimit-remaining": str(state.remaining),
+                "gw-ratelimit-reset": str(state.reset_ms),
+            },
+        )
+
+    def _handle(self, request: SimRequest) -> SimResponse:
+        path = request.raw_path
+        if path == "/api/v1/timestamp" and request.method == "GET":
+            if not self._public.spend(TIMESTAMP_WEIGHT):
+                return self._envelope(
+                    429, {"code": "429000", "msg": "Too Many Requests"}, self._public
+                )
+            return self._envelope(
+                200, {"code": SUCCESS, "data": self.server_time_ms()}, self._public
+            )
+        route = self._route(request)
+        if route is None:
+            # Facts silent: KuCoin's gateway answers unknown URLs with 404 / code 404000.
+            return self._envelope(404, {"code": "404000", "msg": "Url Not Found"}, self._public)
+        operation, weight, params = route
+        account = self._accounts.get(request.headers.get("kc-api-key", ""))
+        window = account.spot if account is not None else self._public
+        try:
+            account = self._authenticate(request)
+            if not account.spot.spend(weight):
+                raise _Reject(429, "429000", "Too Many Requests")
+            data = self._operate(
+                operation,
+                account,
+                params,
+                dict(parse_qsl(request.raw_query, keep_blank_values=True)),
+            )
+        except _Reject as reject:
+            return self._envelope(reject.status, {"code": reject.code, "msg": reject.msg}, window)
+        return self._envelope(200, {"code": SUCCESS, "data": data}, window)
+
+    @staticmethod
+    def _route(request: SimRequest) -> tuple[str, int, list[str]] | None:
+        if request.method != "DELETE":
+            return None
+        for pattern, operation, weight in _ROUTES:
+            match = pattern.match(request.raw_path)
+            if match:
+                return operation, weight, [unquote(p) for p in match.groups()]
+        return None
+
+    def _authenticate(self, request: SimRequest) -> _Account:
+        headers = request.headers
+
+        def auth_error(code: str) -> _Reject:
+            # The facts: "401 for auth"; every 4000xx auth code gets it (KuCoin does not list
+            # per code; 400001 is treated as auth as it is about the KC-API headers).
+            return _Reject(401, code, _AUTH_MESSAGES[code])
+
+        if any(not headers.get(name) for name in _REQUIRED_HEADERS):
+            raise auth_error("400001")
+        media_type = headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media_type != "application/json":
+            # Facts silent on the HTTP status of 415000; 415 is what the code spells.
+            raise _Reject(415, "415000", "Content-Type must be application/json")
+        account = self._accounts.get(headers["kc-api-key"])
+        if account is None:
+            raise auth_error("400003")
+        version = headers["kc-api-key-version"]
+        if version != account.keys.key_version:
+            raise auth_error("400009")
+        if version == "2" and self.reject_v2_keys:
+            raise auth_error("400008")
+        expected = _sign(account.keys.api_secret, account.keys.api_passphrase.encode())
+        if not hmac.compare_digest(headers["kc-api-passphrase"].encode(), expected.encode()):
+            raise auth_error("400004")
+        timestamp = headers["kc-api-timestamp"]
+        if not timestamp.isdigit() or abs(int(timestamp) - self.server_time_ms()) > 5000:
+            raise auth_error("400002")
+        prehash = (
+            timestamp.encode()
+            + request.method.upper().encode()
+            + unquote(request.raw_target).encode()
+            + request.body
+        )
+        signature = _sign(account.keys.api_secret, prehash)
+        if not hmac.compare_digest(headers["kc-api-sign"].encode(), signature.encode()):
+            raise auth_error("400005")
+        return account
+
+    # -- the order book ----------------------------------------------------------------------
+
+    def _business(self, code: str, msg: str) -> _Reject:
+        return _Reject(self.business_error_status, code, msg)
+
+    def _symbol(self, query: dict[str, str]) -> str:
+        symbol = query.get("symbol")
+        if not symbol:
+            raise self._business("400100", "Parameter [symbol] is required")
+        if not _SYMBOL.match(symbol):
+            raise self._business("400100", "Parameter [symbol] is invalid")
+        if symbol in self._suspended:
+            raise self._business("200002", self._suspended[symbol])
+        return symbol
+
+    def _open_order(self, order_id: str | None, account: _Account, symbol: str) -> _Order:
+        order = self._orders.get(order_id or "")
+        if (
+            order is None
+            or order.api_key != account.keys.api_key
+            or order.symbol != symbol
+            or order.state not in OPEN_STATES
+        ):
+            raise self._business("400100", NOT_CANCELLABLE)
+        return order
+
+    def _operate(
+        self, operation: str, account: _Account, params: list[str], query: dict[str, str]
+    ) -> Any:
+        if operation == "cancel_all":
+            return self._cancel_all(account)
+        symbol = self._symbol(query)
+        if operation == "by_symbol":
+            for order in self._open_orders(account, [symbol]):
+                order.cancel()
+            return "success"
+        if operation == "by_order_id":
+            self._open_order(params[0], account, symbol).cancel()
+            return {"orderId": params[0]}
+        if operation == "by_client_oid":
+            key = (account.keys.api_key, params[0])
+            self._open_order(self._by_client_oid.get(key), account, symbol).cancel()
+            return {"clientOid": params[0]}
+        text = query.get("cancelSize", "")
+        if not _SIZE.match(text) or Decimal(text) <= 0:
+            raise self._business("400100", "Parameter [cancelSize] is invalid")
+        order = self._open_order(params[0], account, symbol)
+        size = Decimal(text)
+        if size > order.remaining:
+            if self.partial_cancel_over_remaining == "reject":
+                raise self._business("400100", "cancelSize exceeds the remaining size of the order")
+            size, text = order.remaining, str(order.remaining)
+        order.cancel(size)
+        return {"orderId": params[0], "cancelSize": text}
+
+    def _open_orders(self, account: _Account, symbols: Iterable[str]) -> list[_Order]:
+        wanted = set(symbols)
+        return [
+            o
+            for o in self._orders.values()
+            if o.api_key == account.keys.api_key and o.symbol in wanted and o.state in OPEN_STATES
+        ]
+
+    def _cancel_all(self, account: _Account) -> dict[str, Any]:
+        symbols = sorted(
+            {
+                o.symbol
+                for o in self._orders.values()
+                if o.api_key == account.keys.api_key and o.state in OPEN_STATES
+            }
+        )
+        failed = [
+            {"symbol": s, "error": self._suspended[s]} for s in symbols if s in self._suspended
+        ]
+        succeeded = [s for s in symbols if s not in self._suspended]
+        for order in self._open_orders(account, succeeded):
+            order.cancel()
+        return {"succeedSymbols": succeeded, "failedSymbols": failed}
