@@ -6,6 +6,7 @@ with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRE
 """
 
 from ._limiter import RateLimiter
+from ._retry import OrderGoneAfterRetry, RetryPolicy
 from .errors import (
     APIConnectionError,
     APIError,
@@ -22,7 +23,7 @@ from .errors import (
     ServerError,
     UnexpectedResponse,
 )
-from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder
+from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder, spot_rate_limiter
 from .kucoin._envelope import (
     KucoinAPIError,
     KucoinAuthenticationError,
@@ -92,6 +93,7 @@ __all__ = [
     "KuestUnexpectedResponse",
     "OrderCancelAccepted",
     "OrderCancelError",
+    "OrderGoneAfterRetry",
     "OrderNotCancellable",
     "OrderNotFound",
     "OrderOutcome",
@@ -100,7 +102,9 @@ __all__ = [
     "RateLimitInfo",
     "RateLimited",
     "RateLimiter",
+    "RetryPolicy",
     "ServerError",
     "SymbolCancelAccepted",
     "UnexpectedResponse",
+    "spot_rate_limiter",
 ]

@@ -1,25 +1,35 @@
 """The HTTP plumbing both venues share: timeouts, the httpx clients, and sending one operation.
 
 A venue describes each call as an `Operation`: the generated `*_detailed` functions to call, their
-keyword arguments (already checked) and the function that turns the raw answer into a result or a
-typed error. `send` and `asend` run it and map transport failures to `APIConnectionError`.
+keyword arguments (already checked), the parser of the raw answer, and its rate-limit weight.
+`send` and `asend` run it under the retry policy, pace it with an optional limiter, log one
+DEBUG line per attempt, and map transport failures to `APIConnectionError`.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 import httpx
+import stamina
 
+from ._limiter import RateLimiter
+from ._retry import RetryPolicy, RetryState
 from .errors import APIConnectionError, APITimeoutError
 
 T = TypeVar("T")
+logger = logging.getLogger("ordercancel")
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-"""Connect 5 s; read, write and pool 10 s each."""
+"""Per attempt: connect 5 s; read, write and pool 10 s each. The whole call: RetryPolicy."""
+
+# Connection failures that mean the request never left this machine.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @attrs.frozen
@@ -31,34 +41,21 @@ class RawResponse:
     headers: Mapping[str, str]
 
 
-class _HasResponseParts(Protocol):
-    @property
-    def status_code(self) -> int: ...
-
-    @property
-    def content(self) -> bytes: ...
-
-    @property
-    def headers(self) -> Any: ...
-
-
-def _raw(response: _HasResponseParts) -> RawResponse:
-    return RawResponse(int(response.status_code), response.content, httpx.Headers(response.headers))
-
-
 @attrs.frozen
 class Operation(Generic[T]):
     """One call: the generated endpoint functions, their arguments, and the answer's parser."""
 
-    sync: Callable[..., _HasResponseParts]
-    asyncio: Callable[..., Awaitable[_HasResponseParts]]
+    sync: Callable[..., Any]
+    asyncio: Callable[..., Awaitable[Any]]
     kwargs: Mapping[str, Any]
     parse: Callable[[RawResponse], T]
+    weight: int = 1
+    """The call's weight in the venue's rate-limit pool."""
 
 
 # The generated code parses a 200 body itself and raises on a body of the wrong shape (HTML,
 # truncated JSON, `"data": null`, ...) before we see the response. A response hook remembers the
-# raw answer so that such a body is still interpreted by the venue's own envelope parser.
+# raw answer, so every answer is read here, and only by the venue's own envelope parser.
 _last_response: ContextVar[httpx.Response | None] = ContextVar(
     "ordercancel_last_response", default=None
 )
@@ -73,45 +70,104 @@ async def _aremember(response: httpx.Response) -> None:
     _last_response.set(response)
 
 
-def _connection_error(exc: httpx.RequestError) -> APIConnectionError:
+def _log_attempt(
+    request: httpx.Request, outcome: str, started: float, attempt: int, remaining: str
+) -> None:
+    logger.debug(
+        "%s %s -> %s in %.1f ms (attempt %d, rate-limit remaining %s)",
+        request.method,
+        request.url.path,
+        outcome,
+        (time.perf_counter() - started) * 1000,
+        attempt,
+        remaining,
+    )
+
+
+def _connection_error(exc: httpx.RequestError, started: float, attempt: int) -> APIConnectionError:
     request = exc.request
+    _log_attempt(request, type(exc).__name__, started, attempt, "-")
     kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    message = f"{type(exc).__name__} on {request.method} {request.url.path}: {exc}"
-    return kind(message, method=request.method, path=request.url.path)
+    return kind(
+        f"{type(exc).__name__} on {request.method} {request.url.path}: {exc}",
+        method=request.method,
+        path=request.url.path,
+        request_sent=not isinstance(exc, _NOT_SENT),
+    )
 
 
-def send(operation: Operation[T], client: Any) -> T:
-    """Run `operation` with the generated sync client `client`; return its parsed result."""
+def _received(response: httpx.Response | None, started: float, attempt: int) -> RawResponse:
+    assert response is not None, "the response hook runs for every answer"
+    remaining = response.headers.get("gw-ratelimit-remaining", "-")
+    _log_attempt(response.request, str(response.status_code), started, attempt, remaining)
+    return RawResponse(response.status_code, response.content, response.headers)
+
+
+def _describe(operation: Operation[Any]) -> str:
+    return getattr(operation.sync, "__module__", "call").rsplit(".", 1)[-1]
+
+
+def _attempt(operation: Operation[Any], client: Any, attempt: int) -> RawResponse:
     token = _last_response.set(None)
+    started = time.perf_counter()
     try:
-        raw = _raw(operation.sync(client=client, **operation.kwargs))
+        try:
+            operation.sync(client=client, **operation.kwargs)
+        except _GENERATED_PARSE_ERRORS:
+            if _last_response.get() is None:  # not the parse of an answer: a bug, let it show
+                raise
+        response = _last_response.get()
     except httpx.RequestError as exc:
-        raise _connection_error(exc) from exc
-    except _GENERATED_PARSE_ERRORS:
-        received = _last_response.get()
-        if received is None:  # not the parse of an answer: a bug, let it show
-            raise
-        raw = _raw(received)
+        raise _connection_error(exc, started, attempt) from exc
     finally:
         _last_response.reset(token)
-    return operation.parse(raw)
+    return _received(response, started, attempt)
 
 
-async def asend(operation: Operation[T], client: Any) -> T:
-    """Run `operation` with the generated async client `client`; return its parsed result."""
+async def _aattempt(operation: Operation[Any], client: Any, attempt: int) -> RawResponse:
     token = _last_response.set(None)
+    started = time.perf_counter()
     try:
-        raw = _raw(await operation.asyncio(client=client, **operation.kwargs))
+        try:
+            await operation.asyncio(client=client, **operation.kwargs)
+        except _GENERATED_PARSE_ERRORS:
+            if _last_response.get() is None:  # not the parse of an answer: a bug, let it show
+                raise
+        response = _last_response.get()
     except httpx.RequestError as exc:
-        raise _connection_error(exc) from exc
-    except _GENERATED_PARSE_ERRORS:
-        received = _last_response.get()
-        if received is None:  # not the parse of an answer: a bug, let it show
-            raise
-        raw = _raw(received)
+        raise _connection_error(exc, started, attempt) from exc
     finally:
         _last_response.reset(token)
-    return operation.parse(raw)
+    return _received(response, started, attempt)
+
+
+def send(
+    operation: Operation[T], client: Any, policy: RetryPolicy, limiter: RateLimiter | None
+) -> T:
+    """Run `operation` with the generated sync client under `policy`; return its result."""
+    state = RetryState(policy, _describe(operation))
+    for attempt in stamina.retry_context(on=state.backoff, **policy.stamina_arguments()):
+        with attempt:
+            if limiter is not None:
+                limiter.acquire(operation.weight)
+            return state.parse(operation.parse, _attempt(operation, client, attempt.num))
+    raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
+
+
+async def asend(
+    operation: Operation[T], client: Any, policy: RetryPolicy, limiter: RateLimiter | None
+) -> T:
+    """Run `operation` with the generated async client under `policy`; return its result."""
+    state = RetryState(policy, _describe(operation))
+    async for attempt in stamina.retry_context(on=state.backoff, **policy.stamina_arguments()):
+        with attempt:
+            if limiter is not None:
+                await limiter.acquire_async(operation.weight)
+            return state.parse(operation.parse, await _aattempt(operation, client, attempt.num))
+    raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
+
+
+ResponseHook = Callable[[httpx.Response], None]
 
 
 def sync_http_client(
@@ -121,19 +177,21 @@ def sync_http_client(
     timeout: httpx.Timeout,
     transport: httpx.BaseTransport | None,
     http_client: httpx.Client | None,
+    on_response: ResponseHook | None = None,
 ) -> httpx.Client:
     """The httpx.Client a sync venue client sends through: ours, or the caller's, configured."""
+    hooks = [_remember] if on_response is None else [_remember, on_response]
     if http_client is None:
         return httpx.Client(
             base_url=base_url,
             auth=auth,
             timeout=timeout,
             transport=transport,
-            event_hooks={"response": [_remember]},
+            event_hooks={"response": hooks},
         )
     http_client.base_url = httpx.URL(base_url)
     http_client.auth = auth
-    http_client.event_hooks["response"].append(_remember)
+    http_client.event_hooks["response"].extend(hooks)
     return http_client
 
 
@@ -144,17 +202,24 @@ def async_http_client(
     timeout: httpx.Timeout,
     transport: httpx.AsyncBaseTransport | None,
     http_client: httpx.AsyncClient | None,
+    on_response: ResponseHook | None = None,
 ) -> httpx.AsyncClient:
     """The httpx.AsyncClient an async venue client sends through: ours, or the caller's."""
+
+    async def notify(response: httpx.Response) -> None:
+        if on_response is not None:
+            on_response(response)
+
+    hooks = [_aremember] if on_response is None else [_aremember, notify]
     if http_client is None:
         return httpx.AsyncClient(
             base_url=base_url,
             auth=auth,
             timeout=timeout,
             transport=transport,
-            event_hooks={"response": [_aremember]},
+            event_hooks={"response": hooks},
         )
     http_client.base_url = httpx.URL(base_url)
     http_client.auth = auth
-    http_client.event_hooks["response"].append(_aremember)
+    http_client.event_hooks["response"].extend(hooks)
     return http_client

@@ -7,6 +7,7 @@ Every error the library raises on purpose derives from `OrderCancelError`:
     │   └── ConfigurationError                missing or unusable keys or settings
     ├── APIConnectionError                    no answer came back (connect, read, write)
     │   └── APITimeoutError                   a timeout expired
+    ├── OrderGoneAfterRetry                   a retry found the order gone: maybe our own cancel
     └── APIError                              the venue answered, not with the documented success
         ├── AuthenticationError               keys, signature, passphrase, timestamp, permission
         ├── PermissionDenied                  not allowed (another user's order)
@@ -67,12 +68,15 @@ class APIConnectionError(OrderCancelError):
     Attributes:
         method: The HTTP method of the request.
         path: The URL path of the request (no host, no query).
+        request_sent: False when the connection failed before the request left this machine
+            (the venue cannot have acted on it); True when it may have reached the venue.
     """
 
-    def __init__(self, message: str, *, method: str, path: str) -> None:
+    def __init__(self, message: str, *, method: str, path: str, request_sent: bool) -> None:
         super().__init__(message)
         self.method = method
         self.path = path
+        self.request_sent = request_sent
 
 
 class APITimeoutError(APIConnectionError):

@@ -5,13 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import httpx
 from ordercancel_kucoin_api.client import Client
 
-from .._http import DEFAULT_TIMEOUT, asend, async_http_client, send, sync_http_client
+from .._http import (
+    DEFAULT_TIMEOUT,
+    Operation,
+    asend,
+    async_http_client,
+    logger,
+    send,
+    sync_http_client,
+)
+from .._limiter import RateLimiter
+from .._retry import DEFAULT_RETRY, RetryPolicy
+from ..errors import ConfigurationError, RateLimitInfo
 from . import _operations as ops
+from ._envelope import STALE_TIMESTAMP, KucoinAPIError, rate_limit_info
 from ._keys import KucoinKeys
 from ._results import (
     CancelAllResult,
@@ -22,7 +34,43 @@ from ._results import (
 )
 from ._signing import KucoinAuth, now_ms
 
+T = TypeVar("T")
+
 DEFAULT_BASE_URL = "https://api.kucoin.com"
+SPOT_QUOTA_BY_VIP = (
+    4000,
+    6000,
+    8000,
+    10000,
+    13000,
+    16000,
+    20000,
+    23000,
+    26000,
+    30000,
+    33000,
+    36000,
+    40000,
+)
+"""The Spot pool's quota per 30 s window, by VIP level 0-12."""
+
+
+def spot_rate_limiter(vip_level: int = 0) -> RateLimiter:
+    """A client-side limiter for KuCoin's Spot pool at `vip_level` (quota per 30 s window).
+
+    Raises:
+        ConfigurationError: the VIP level is not 0-12.
+    """
+    if not 0 <= vip_level < len(SPOT_QUOTA_BY_VIP):
+        raise ConfigurationError(f"vip_level must be 0-12, got {vip_level!r}")
+    return RateLimiter(SPOT_QUOTA_BY_VIP[vip_level], 30.0)
+
+
+_MEASURE_ONCE = RetryPolicy(attempts=1)  # a retried measurement would include the backoff
+
+
+def _is_stale_timestamp(exc: KucoinAPIError) -> bool:
+    return exc.code == STALE_TIMESTAMP
 
 
 class _KucoinClientBase:
@@ -34,14 +82,25 @@ class _KucoinClientBase:
         keys: KucoinKeys | None,
         base_url: str,
         timeout: httpx.Timeout,
+        retry: RetryPolicy,
+        rate_limiter: RateLimiter | None,
         clock: Callable[[], int],
     ) -> None:
         self.keys = keys if keys is not None else KucoinKeys.from_env()
         self.base_url = base_url
         self.timeout = timeout
+        self.retry = retry
+        self.rate_limiter = rate_limiter
+        self.rate_limit = RateLimitInfo()
+        """The `gw-ratelimit-*` values of the last answer."""
         self._clock = clock
         self._auth = KucoinAuth(self.keys, clock)
         self._api = Client(base_url=base_url, timeout=timeout)
+
+    def _on_response(self, response: httpx.Response) -> None:
+        info = rate_limit_info(response.headers)
+        if info != RateLimitInfo():
+            self.rate_limit = info
 
     @property
     def clock_offset_ms(self) -> int:
@@ -66,6 +125,9 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
         transport: An httpx transport to send through (e.g. for tests or a proxy).
         http_client: Your own httpx.Client; ordercancel sets its base_url, auth and a response
             hook, and does not close it.
+        retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
+        rate_limiter: Paces requests by their Spot-pool weight; off by default
+            (`spot_rate_limiter(vip_level)` builds one).
         clock: Unix milliseconds for signing; default the system clock.
 
     Raises:
@@ -80,9 +142,18 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        rate_limiter: RateLimiter | None = None,
         clock: Callable[[], int] = now_ms,
     ) -> None:
-        super().__init__(keys=keys, base_url=base_url, timeout=timeout, clock=clock)
+        super().__init__(
+            keys=keys,
+            base_url=base_url,
+            timeout=timeout,
+            retry=retry,
+            rate_limiter=rate_limiter,
+            clock=clock,
+        )
         self._owns_http_client = http_client is None
         self._api.set_httpx_client(
             sync_http_client(
@@ -91,8 +162,19 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
                 timeout=timeout,
                 transport=transport,
                 http_client=http_client,
+                on_response=self._on_response,
             )
         )
+
+    def _send(self, operation: Operation[T]) -> T:
+        try:
+            return send(operation, self._api, self.retry, self.rate_limiter)
+        except KucoinAPIError as exc:
+            if not _is_stale_timestamp(exc):
+                raise
+            logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
+            self.sync_time()
+            return send(operation, self._api, self.retry, self.rate_limiter)
 
     def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -103,7 +185,7 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return send(ops.cancel_order_by_order_id(order_id, symbol), self._api)
+        return self._send(ops.cancel_order_by_order_id(order_id, symbol))
 
     def cancel_order_by_client_oid(self, client_oid: str, symbol: str) -> ClientOrderCancelAccepted:
         """Cancel the order of `symbol` that you tagged `client_oid`.
@@ -114,7 +196,7 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return send(ops.cancel_order_by_client_oid(client_oid, symbol), self._api)
+        return self._send(ops.cancel_order_by_client_oid(client_oid, symbol))
 
     def cancel_partial_order(
         self, order_id: str, symbol: str, cancel_size: str | Decimal | int
@@ -130,7 +212,7 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return send(ops.cancel_partial_order(order_id, symbol, cancel_size), self._api)
+        return self._send(ops.cancel_partial_order(order_id, symbol, cancel_size))
 
     def cancel_all_orders_by_symbol(self, symbol: str) -> SymbolCancelAccepted:
         """Cancel every open order of `symbol`.
@@ -140,7 +222,7 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return send(ops.cancel_all_orders_by_symbol(symbol), self._api)
+        return self._send(ops.cancel_all_orders_by_symbol(symbol))
 
     def cancel_all_orders(self) -> CancelAllResult:
         """Cancel every open order of every symbol.
@@ -150,7 +232,7 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return send(ops.cancel_all_orders(), self._api)
+        return self._send(ops.cancel_all_orders())
 
     def sync_time(self) -> int:
         """Measure the offset to KuCoin's clock, use it for signing, and return it in ms.
@@ -160,7 +242,7 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
             APIConnectionError: no answer came back.
         """
         before = self._clock()
-        server = send(ops.get_server_timestamp(), self._api)
+        server = send(ops.get_server_timestamp(), self._api, _MEASURE_ONCE, None)
         return self._apply_server_time(before, server, self._clock())
 
     def close(self) -> None:
@@ -190,6 +272,9 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
         transport: An httpx async transport to send through (e.g. for tests or a proxy).
         http_client: Your own httpx.AsyncClient; ordercancel sets its base_url, auth and a
             response hook, and does not close it.
+        retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
+        rate_limiter: Paces requests by their Spot-pool weight; off by default
+            (`spot_rate_limiter(vip_level)` builds one).
         clock: Unix milliseconds for signing; default the system clock.
 
     Raises:
@@ -204,9 +289,18 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        rate_limiter: RateLimiter | None = None,
         clock: Callable[[], int] = now_ms,
     ) -> None:
-        super().__init__(keys=keys, base_url=base_url, timeout=timeout, clock=clock)
+        super().__init__(
+            keys=keys,
+            base_url=base_url,
+            timeout=timeout,
+            retry=retry,
+            rate_limiter=rate_limiter,
+            clock=clock,
+        )
         self._owns_http_client = http_client is None
         self._api.set_async_httpx_client(
             async_http_client(
@@ -215,8 +309,19 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
                 timeout=timeout,
                 transport=transport,
                 http_client=http_client,
+                on_response=self._on_response,
             )
         )
+
+    async def _send(self, operation: Operation[T]) -> T:
+        try:
+            return await asend(operation, self._api, self.retry, self.rate_limiter)
+        except KucoinAPIError as exc:
+            if not _is_stale_timestamp(exc):
+                raise
+            logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
+            await self.sync_time()
+            return await asend(operation, self._api, self.retry, self.rate_limiter)
 
     async def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -227,7 +332,7 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return await asend(ops.cancel_order_by_order_id(order_id, symbol), self._api)
+        return await self._send(ops.cancel_order_by_order_id(order_id, symbol))
 
     async def cancel_order_by_client_oid(
         self, client_oid: str, symbol: str
@@ -240,7 +345,7 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return await asend(ops.cancel_order_by_client_oid(client_oid, symbol), self._api)
+        return await self._send(ops.cancel_order_by_client_oid(client_oid, symbol))
 
     async def cancel_partial_order(
         self, order_id: str, symbol: str, cancel_size: str | Decimal | int
@@ -256,7 +361,7 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return await asend(ops.cancel_partial_order(order_id, symbol, cancel_size), self._api)
+        return await self._send(ops.cancel_partial_order(order_id, symbol, cancel_size))
 
     async def cancel_all_orders_by_symbol(self, symbol: str) -> SymbolCancelAccepted:
         """Cancel every open order of `symbol`.
@@ -266,7 +371,7 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return await asend(ops.cancel_all_orders_by_symbol(symbol), self._api)
+        return await self._send(ops.cancel_all_orders_by_symbol(symbol))
 
     async def cancel_all_orders(self) -> CancelAllResult:
         """Cancel every open order of every symbol.
@@ -276,7 +381,7 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
             KucoinAPIError: any other answer than success (see the error table).
             APIConnectionError: no answer came back.
         """
-        return await asend(ops.cancel_all_orders(), self._api)
+        return await self._send(ops.cancel_all_orders())
 
     async def sync_time(self) -> int:
         """Measure the offset to KuCoin's clock, use it for signing, and return it in ms.
@@ -286,7 +391,7 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
             APIConnectionError: no answer came back.
         """
         before = self._clock()
-        server = await asend(ops.get_server_timestamp(), self._api)
+        server = await asend(ops.get_server_timestamp(), self._api, _MEASURE_ONCE, None)
         return self._apply_server_time(before, server, self._clock())
 
     async def aclose(self) -> None:

@@ -25,6 +25,7 @@ from ._results import CancelAllResult, DataShapeError
 T = TypeVar("T")
 
 SUCCESS = "200000"
+STALE_TIMESTAMP = "400002"
 
 
 class KucoinAPIError(APIError):

@@ -1,5 +1,8 @@
 """Each KuCoin call as an `Operation`: inputs checked, generated endpoint, answer parser.
 
+Weights are the Spot pool's, as in the spec's `x-rate-limit-weight` (a contract test keeps the
+two equal).
+
 Both the sync and the async client send these; neither builds a request or parses an answer.
 """
 
@@ -53,6 +56,7 @@ def cancel_order_by_order_id(order_id: str, symbol: str) -> Operation[OrderCance
         asyncio=api_cancel_order_by_order_id.asyncio_detailed,
         kwargs={"order_id": order_id, "symbol": symbol},
         parse=partial(unwrap, parse_data=partial(order_cancel_accepted, order_id=order_id)),
+        weight=1,
     )
 
 
@@ -68,6 +72,7 @@ def cancel_order_by_client_oid(
         parse=partial(
             unwrap, parse_data=partial(client_order_cancel_accepted, client_oid=client_oid)
         ),
+        weight=1,
     )
 
 
@@ -82,6 +87,7 @@ def cancel_partial_order(
         asyncio=api_cancel_partial_order.asyncio_detailed,
         kwargs={"order_id": order_id, "symbol": symbol, "cancel_size": size},
         parse=partial(unwrap, parse_data=partial(partial_cancel_accepted, order_id=order_id)),
+        weight=2,
     )
 
 
@@ -93,6 +99,7 @@ def cancel_all_orders_by_symbol(symbol: str) -> Operation[SymbolCancelAccepted]:
         asyncio=api_cancel_all_orders_by_symbol.asyncio_detailed,
         kwargs={"symbol": symbol},
         parse=partial(unwrap, parse_data=partial(symbol_cancel_accepted, symbol=symbol)),
+        weight=2,
     )
 
 
@@ -103,6 +110,7 @@ def cancel_all_orders() -> Operation[CancelAllResult]:
         asyncio=api_cancel_all_orders.asyncio_detailed,
         kwargs={},
         parse=_parse_cancel_all,
+        weight=30,
     )
 
 
@@ -113,6 +121,7 @@ def get_server_timestamp() -> Operation[int]:
         asyncio=api_get_server_timestamp.asyncio_detailed,
         kwargs={},
         parse=partial(unwrap, parse_data=server_time_ms),
+        weight=0,  # the Public pool, not the Spot pool the limiter guards
     )
 
 

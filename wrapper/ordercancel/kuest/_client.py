@@ -11,6 +11,7 @@ from ordercancel_kuest_api.client import Client
 
 from .._http import DEFAULT_TIMEOUT, Operation, asend, async_http_client, send, sync_http_client
 from .._limiter import RateLimiter
+from .._retry import DEFAULT_RETRY, RetryPolicy
 from ..errors import ConfigurationError
 from . import _bulk
 from . import _operations as ops
@@ -41,6 +42,7 @@ class _KuestClientBase:
         base_url: str,
         timeout: httpx.Timeout,
         id_field: ops.IdField,
+        retry: RetryPolicy,
         rate_limiter: RateLimiter | None,
         max_in_flight: int,
         clock: Callable[[], int],
@@ -53,6 +55,7 @@ class _KuestClientBase:
         self.base_url = base_url
         self.timeout = timeout
         self.id_field = id_field
+        self.retry = retry
         self.rate_limiter = rate_limiter or RateLimiter(DEFAULT_CANCELS_PER_MINUTE, 60.0)
         self.max_in_flight = max_in_flight
         self._auth = KuestAuth(self.keys, clock)
@@ -73,6 +76,7 @@ class KuestCancelOrder(_KuestClientBase):
         http_client: Your own httpx client; ordercancel sets its base_url, auth and a response
             hook, and does not close it.
         id_field: The body's id field for `cancel_order`: "orderId" (default) or "orderID".
+        retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
         rate_limiter: Paces every request; default 100 per 60 s (the source document's budget).
             `RateLimiter(2400, 10)` is Kuest's published burst limit.
         max_in_flight: How many cancels `cancel_orders` runs side by side (default 10).
@@ -91,6 +95,7 @@ class KuestCancelOrder(_KuestClientBase):
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         id_field: ops.IdField = "orderId",
+        retry: RetryPolicy = DEFAULT_RETRY,
         rate_limiter: RateLimiter | None = None,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         clock: Callable[[], int] = now_s,
@@ -100,6 +105,7 @@ class KuestCancelOrder(_KuestClientBase):
             base_url=base_url,
             timeout=timeout,
             id_field=id_field,
+            retry=retry,
             rate_limiter=rate_limiter,
             max_in_flight=max_in_flight,
             clock=clock,
@@ -116,8 +122,7 @@ class KuestCancelOrder(_KuestClientBase):
         )
 
     def _send(self, operation: Operation[T]) -> T:
-        self.rate_limiter.acquire()
-        return send(operation, self._api)
+        return send(operation, self._api, self.retry, self.rate_limiter)
 
     def cancel_order(self, order_id: str) -> KuestOrderCanceled:
         """Cancel the order `order_id`.
@@ -200,6 +205,7 @@ class AsyncKuestCancelOrder(_KuestClientBase):
         http_client: Your own httpx client; ordercancel sets its base_url, auth and a response
             hook, and does not close it.
         id_field: The body's id field for `cancel_order`: "orderId" (default) or "orderID".
+        retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
         rate_limiter: Paces every request; default 100 per 60 s (the source document's budget).
             `RateLimiter(2400, 10)` is Kuest's published burst limit.
         max_in_flight: How many cancels `cancel_orders` runs side by side (default 10).
@@ -218,6 +224,7 @@ class AsyncKuestCancelOrder(_KuestClientBase):
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         id_field: ops.IdField = "orderId",
+        retry: RetryPolicy = DEFAULT_RETRY,
         rate_limiter: RateLimiter | None = None,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         clock: Callable[[], int] = now_s,
@@ -227,6 +234,7 @@ class AsyncKuestCancelOrder(_KuestClientBase):
             base_url=base_url,
             timeout=timeout,
             id_field=id_field,
+            retry=retry,
             rate_limiter=rate_limiter,
             max_in_flight=max_in_flight,
             clock=clock,
@@ -243,8 +251,7 @@ class AsyncKuestCancelOrder(_KuestClientBase):
         )
 
     async def _send(self, operation: Operation[T]) -> T:
-        await self.rate_limiter.acquire_async()
-        return await asend(operation, self._api)
+        return await asend(operation, self._api, self.retry, self.rate_limiter)
 
     async def cancel_order(self, order_id: str) -> KuestOrderCanceled:
         """Cancel the order `order_id`.
