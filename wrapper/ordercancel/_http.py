@@ -212,6 +212,11 @@ def async_http_client(
 
     hooks = [_aremember] if on_response is None else [_aremember, notify]
     if http_client is None:
+        if transport is None:
+            # Imported here: aiohttp costs ~100 ms to import, paid only by async users.
+            from ._aiohttp import AiohttpTransport
+
+            transport = AiohttpTransport()
         return httpx.AsyncClient(
             base_url=base_url,
             auth=auth,
