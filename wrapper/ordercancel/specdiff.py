@@ -286,8 +286,8 @@ class Spec:
     def _merge(self, node: Any, depth: int) -> dict[str, Any]:
         """One schema with allOf/anyOf/oneOf folded in: types, properties, required, constraints."""
         node = self.resolve(node)
-        if not isinstance(node, dict):
-            return {"types": set(), "properties": {}, "required": set(), "constraints": {}}
+        if not isinstance(node, dict):  # `true`, `{}`-like schemas: anything goes
+            node = {}
         raw_type = node.get("type")
         types = set(raw_type if isinstance(raw_type, list) else [raw_type] if raw_type else [])
         if not types and "properties" in node:
@@ -353,13 +353,11 @@ def _compare_fields(
         mine, other = ours.get(name), theirs.get(name)
         if mine is None or other is None:
             change = "missing" if other is None else "extra"
-            if any(_below(name, parent) for parent in only[change]):
-                continue  # already said: its parent is missing
-            only[change].append(name)
-            if mine is not None:
-                diffs.append(Difference(label, f"{part}-missing", name, mine.describe(), ABSENT))
-            elif other is not None:
-                diffs.append(Difference(label, f"{part}-extra", name, ABSENT, other.describe()))
+            if not any(_below(name, parent) for parent in only[change]):  # else: parent said it
+                only[change].append(name)
+                mine_text = mine.describe() if mine else ABSENT
+                other_text = other.describe() if other else ABSENT
+                diffs.append(Difference(label, f"{part}-{change}", name, mine_text, other_text))
             continue
         if None not in (mine.required, other.required) and mine.required != other.required:
             mine_req, other_req = (
@@ -473,8 +471,9 @@ def load_known(path: Path) -> list[Known]:
     known: list[Known] = []
     for index, entry in enumerate(entries, start=1):
         where = f"{path}: entry {index}"
-        if not isinstance(entry, dict) or sorted(entry) != sorted(_KNOWN_KEYS):
-            raise SpecError(f"{where}: needs exactly the keys {', '.join(_KNOWN_KEYS)}")
+        if not isinstance(entry, dict) or set(entry) != set(_KNOWN_KEYS):
+            got = ", ".join(map(str, entry)) if isinstance(entry, dict) else type(entry).__name__
+            raise SpecError(f"{where}: needs exactly the keys {', '.join(_KNOWN_KEYS)}; has {got}")
         if not all(isinstance(entry[k], str) and entry[k].strip() for k in _KNOWN_KEYS):
             raise SpecError(f"{where}: every value must be a non-empty string (quote numbers)")
         if entry["kind"] not in KINDS:
