@@ -11,7 +11,7 @@ import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["check_generated", "lint", "typecheck", "tests"]
+nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "upstream"]
 
 ROOT = Path(__file__).parent
 # The generator and the formatter its hooks run shape the generated code: both are pinned.
@@ -112,3 +112,33 @@ def tests(session: nox.Session) -> None:
         *session.posargs,
     )
     session.run("coverage", "report")
+
+
+@nox.session
+def upstream(session: nox.Session) -> None:
+    """Compare spec/ with the venues' published OpenAPI files; fail on an unlisted difference.
+
+    `nox -s upstream -- FILE [FILE ...]` compares each published FILE (JSON or YAML) with the spec
+    in spec/ that shares the most operations with it (so the venue is inferred from its paths),
+    minus the differences listed in spec/known-differences.yaml. With no FILE it compares every
+    .json/.yaml file in ../shared/upstream/ (beside the repository), and skips when that folder
+    is absent. The tool itself: `python -m ordercancel.specdiff --help`.
+    """
+    published = [str(Path(session.invoked_from) / p) for p in session.posargs]
+    if not published:
+        folder = ROOT.resolve().parent / "shared" / "upstream"
+        if not folder.is_dir():
+            session.skip("../shared/upstream not found: skipping upstream comparison")
+        published = [
+            str(p) for p in sorted(folder.iterdir()) if p.suffix in (".json", ".yaml", ".yml")
+        ]
+    session.install(".")
+    session.run(
+        "python",
+        "-m",
+        "ordercancel.specdiff",
+        str(ROOT / "spec"),
+        *published,
+        "--known",
+        str(ROOT / "spec" / "known-differences.yaml"),
+    )

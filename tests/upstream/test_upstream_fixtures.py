@@ -140,3 +140,12 @@ def test_runs_as_a_module() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "exit 0" in done.stdout
+
+
+def test_several_published_files_exit_with_the_worst(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(FIXTURES / "published-unchanged.json"), str(FIXTURES / "absent.json")]
+    status = main([str(OURS), *files, "--known", str(KNOWN), "--venue", "fixture"])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert "exit 0" in captured.out  # the first file was still compared
+    assert "cannot read" in captured.err

@@ -1,12 +1,14 @@
 """Notice when a venue changes its API: compare our hand-written spec with the venue's.
 
-    python -m ordercancel.specdiff OURS PUBLISHED [--known spec/known-differences.yaml]
+    python -m ordercancel.specdiff OURS PUBLISHED [PUBLISHED ...]
+                                   [--known spec/known-differences.yaml]
                                    [--venue NAME] [--all-extras] [--show-listed]
 
-OURS is one of our OpenAPI files, or a folder of them (then the file sharing the most operations
-with PUBLISHED is used). PUBLISHED is the venue's OpenAPI file, JSON or YAML. Operations are matched
-by HTTP method and path, with path-parameter names ignored (`{orderId}` matches `{order_id}`).
-For every matched operation the tool compares, after resolving every local `$ref`:
+OURS is one of our OpenAPI files, or a folder of them (then, for each PUBLISHED file, the file
+sharing the most operations with it is used: that is how the venue is inferred). PUBLISHED is a
+venue's OpenAPI file, JSON or YAML. Operations are matched by HTTP method and path, with
+path-parameter names ignored (`{orderId}` matches `{order_id}`). For every matched operation the
+tool compares, after resolving every local `$ref`:
 
 - the operation id and the `deprecated` flag;
 - parameters (location, name, required, type, constraints such as pattern or maxLength); a
@@ -27,7 +29,7 @@ no longer matches anything is stale and reported. The venue is the part of our s
 before the first "-" (`kucoin-spot-cancel.yaml` is `kucoin`) unless `--venue` says otherwise.
 
 Exit status: 0 when only listed differences remain, 1 when any other difference or a stale entry
-is found, 2 for usage errors and unreadable or malformed files.
+is found, 2 for usage errors and unreadable or malformed files (the worst over all PUBLISHED).
 """
 
 from __future__ import annotations
@@ -556,7 +558,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ours", type=Path, help="our spec, or a folder of specs (the best match is used)"
     )
     parser.add_argument(
-        "published", type=Path, help="the venue's published OpenAPI file (JSON or YAML)"
+        "published",
+        type=Path,
+        nargs="+",
+        help="the venue's published OpenAPI file(s), JSON or YAML",
     )
     parser.add_argument(
         "--known", type=Path, help="known-differences file (e.g. spec/known-differences.yaml)"
@@ -570,16 +575,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--show-listed", action="store_true", help="show listed differences too")
     args = parser.parse_args(argv)
     try:
-        theirs = Spec(args.published)
+        known = load_known(args.known) if args.known else []
+    except SpecError as exc:
+        print(f"specdiff: {exc}", file=sys.stderr)
+        return 2
+    worst = 0
+    for index, published in enumerate(args.published):
+        if index:
+            print()
+        worst = max(worst, _run_one(args, published, known))
+    return worst
+
+
+def _run_one(args: argparse.Namespace, published: Path, known: list[Known]) -> int:
+    try:
+        theirs = Spec(published)
         ours = _pick_spec(args.ours, theirs) if args.ours.is_dir() else Spec(args.ours)
         venue = args.venue or ours.path.name.split("-")[0].split(".")[0]
-        known = load_known(args.known) if args.known else []
         result = compare(ours, theirs, all_extras=args.all_extras)
     except SpecError as exc:
         print(f"specdiff: {exc}", file=sys.stderr)
         return 2
     except (AttributeError, TypeError, KeyError) as exc:  # a node of the wrong shape
-        print(f"specdiff: malformed OpenAPI document: {exc!r}", file=sys.stderr)
+        print(f"specdiff: {published}: malformed OpenAPI document: {exc!r}", file=sys.stderr)
         return 2
     report, status = _render(ours, theirs, venue, result, known, args.show_listed)
     print(report)
