@@ -157,3 +157,39 @@ def test_served_is_fast_enough(kucoin_exchange):
         for _ in range(300):
             client.get("/api/v1/timestamp")
         assert time.perf_counter() - start < 3
+
+
+def test_kuest_fixture_and_client_end_to_end(kuest_exchange):
+    from ordercancel import KuestCancelOrder, KuestOrderNotCancellable, KuestOrderNotFound
+
+    ex = kuest_exchange
+    a, b, c = ex.add_order(), ex.add_order(), ex.add_order(market="0xm2")
+    with KuestCancelOrder(keys=ex.keys, base_url=ex.base_url) as kq:
+        assert kq.cancel_order(a.order_id).order_id == a.order_id
+        with pytest.raises(KuestOrderNotCancellable):
+            kq.cancel_order(a.order_id)
+        with pytest.raises(KuestOrderNotFound):
+            kq.cancel_order("0x" + "0" * 64)
+        outcomes = kq.cancel_orders([b.order_id, a.order_id], batch=True)
+        assert len(outcomes) == 2
+        assert kq.cancel_market_orders(market="0xm2").canceled == (c.order_id,)
+    assert ex.orders(state="live") == []
+
+
+@pytest.mark.asyncio
+async def test_kuest_async_client_inprocess(kuest_exchange_inprocess):
+    from ordercancel import AsyncKuestCancelOrder
+
+    ex = kuest_exchange_inprocess
+    orders = [ex.add_order() for _ in range(5)]
+    async with AsyncKuestCancelOrder(keys=ex.keys, transport=ex.transport()) as kq:
+        outcomes = await kq.cancel_orders([o.order_id for o in orders])
+    assert len(outcomes) == 5
+    assert ex.orders(state="canceled") == ex.orders()
+
+
+def test_kuest_served_rejects_bad_signature(kuest_exchange, kq_sign):
+    headers = kq_sign(kuest_exchange.keys, "DELETE", "/cancel-all")
+    headers["KUEST_SIGNATURE"] = headers["KUEST_SIGNATURE"][::-1]
+    response = httpx.delete(f"{kuest_exchange.base_url}/cancel-all", headers=headers)
+    assert (response.status_code, response.json()) == (401, {"error": "Unauthenticated"})

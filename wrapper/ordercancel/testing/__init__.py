@@ -25,8 +25,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._base import SimulatedVenue
     from ._faults import Fault, Faults
     from ._kucoin import KucoinExchange, KucoinOrder, KucoinReceived
+    from ._kuest import KuestExchange, KuestOrder, KuestReceived
     from ._ratelimit import WindowState
     from ._served import ServedExchange, serve
     from ._transport import ExchangeTransport
@@ -38,7 +40,11 @@ __all__ = [
     "KucoinExchange",
     "KucoinOrder",
     "KucoinReceived",
+    "KuestExchange",
+    "KuestOrder",
+    "KuestReceived",
     "ServedExchange",
+    "SimulatedVenue",
     "WindowState",
     "serve",
 ]
@@ -50,7 +56,11 @@ _HOME = {
     "KucoinExchange": "._kucoin",
     "KucoinOrder": "._kucoin",
     "KucoinReceived": "._kucoin",
+    "KuestExchange": "._kuest",
+    "KuestOrder": "._kuest",
+    "KuestReceived": "._kuest",
     "ServedExchange": "._served",
+    "SimulatedVenue": "._base",
     "WindowState": "._ratelimit",
     "serve": "._served",
 }

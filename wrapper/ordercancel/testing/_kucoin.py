@@ -23,19 +23,15 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
 import attrs
 
 from ..kucoin._keys import KucoinKeys
-from ._faults import Faults
+from ._base import SimulatedVenue
 from ._ratelimit import FixedWindow, WindowState
-from ._transport import ExchangeTransport
 from ._wire import SimRequest, SimResponse, json_response
-
-if TYPE_CHECKING:
-    from ._served import ServedExchange
 
 KucoinOrderState = Literal["live", "partially_filled", "filled", "cancelled"]
 OPEN_STATES: frozenset[str] = frozenset({"live", "partially_filled"})
@@ -164,7 +160,7 @@ def _decimal(text: str, what: str) -> Decimal:
     return value
 
 
-class KucoinExchange:
+class KucoinExchange(SimulatedVenue):
     """A simulated KuCoin Spot: accounts, an order book, rate-limit pools and a fault plan.
 
     Args:
@@ -172,6 +168,7 @@ class KucoinExchange:
         public_quota: Public pool quota per window (facts silent on the figure; 2000 here).
         window_seconds: The rate-limit window; it opens with the first request (30 s).
         clock: Unix time in seconds (float); `clock_skew_s` is added to it for server time.
+            The rate-limit windows use `clock` without the skew.
         business_error_status: The HTTP status of 400100 and 200002 answers. Facts silent on
             which status these get; 200 is the default as it is the case a client most easily
             gets wrong (an error under HTTP 200).
@@ -195,16 +192,10 @@ class KucoinExchange:
         partial_cancel_over_remaining: Literal["reject", "cap"] = "reject",
         reject_v2_keys: bool = False,
     ) -> None:
-        self.clock_skew_s = 0.0
-        """Seconds added to `clock` for the server's time (simulates a skewed client clock)."""
-        self.faults = Faults()
-        """The fault plan; see `Faults`."""
-        self.base_url = "http://kucoin.invalid"
-        """Where to send: a never-resolving placeholder in-process, the real URL when served."""
+        super().__init__(clock=clock, placeholder_url="http://kucoin.invalid")
         self.business_error_status = business_error_status
         self.partial_cancel_over_remaining = partial_cancel_over_remaining
         self.reject_v2_keys = reject_v2_keys
-        self._clock = clock
         self._spot_quota = spot_quota
         self._window_seconds = window_seconds
         self._lock = threading.RLock()
@@ -218,21 +209,11 @@ class KucoinExchange:
         self.keys = self.add_account()
         """The keys of the default account, accepted by this venue."""
 
-    def transport(self) -> ExchangeTransport:
-        """An in-process httpx transport (sync and async) to this venue; no socket."""
-        return ExchangeTransport(self)
-
-    def serve(self, *, host: str = "127.0.0.1", port: int = 0) -> ServedExchange:
-        """A `ServedExchange` for this venue: `with exchange.serve() as served: served.base_url`."""
-        from ._served import ServedExchange
-
-        return ServedExchange(self, host=host, port=port)
-
     # -- set-up and inspection -------------------------------------------------------------
 
     def server_time_ms(self) -> int:
         """The simulator's clock in Unix milliseconds (skew included)."""
-        return int((self._clock() + self.clock_skew_s) * 1000)
+        return int(self.server_time() * 1000)
 
     def add_account(
         self,
