@@ -188,6 +188,13 @@ class Twin:
             kwargs.setdefault("transport", self.transport())
         return self.cls(**kwargs)
 
+    def close(self, client: Any) -> None:
+        """Close a client made by `make`."""
+        if self.is_async:
+            asyncio.run(client.aclose())
+        else:
+            client.close()
+
     def run(self, action: Callable[[Any], Any], **client_kwargs: Any) -> Any:
         """Run `action(client)` (awaiting it for the async twin) on a fresh client."""
         if not self.is_async:
