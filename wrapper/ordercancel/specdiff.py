@@ -160,7 +160,7 @@ class Known:
 
 @dataclass
 class Comparison:
-    """What `compare` found: counts and the differences, grouped by operation label."""
+    """What `compare` found: operation counts and every difference, in report order."""
 
     ours_count: int
     matched: int
@@ -552,7 +552,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the comparison from the command line; return the exit status (0, 1 or 2)."""
     parser = argparse.ArgumentParser(
         prog="python -m ordercancel.specdiff",
-        description="Compare our OpenAPI spec with the venue's published one.",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "ours", type=Path, help="our spec, or a folder of specs (the best match is used)"
