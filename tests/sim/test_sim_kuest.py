@@ -85,6 +85,10 @@ def test_single_cancel_errors(ex, client, kq_sign):
     assert ex.order(theirs.order_id).state == "live"
 
 
+def test_empty_order_id_is_not_found(ex, client, kq_sign):
+    assert send(client, kq_sign, ex.keys, "/order", {"orderId": ""}).status_code == 404
+
+
 def test_cancel_twice_is_409(ex, client, kq_sign):
     order = ex.add_order()
     assert send(client, kq_sign, ex.keys, "/order", {"orderId": order.order_id}).status_code == 200
@@ -97,7 +101,7 @@ def test_partially_filled_is_cancellable(ex, client, kq_sign):
     assert send(client, kq_sign, ex.keys, "/order", {"orderId": order.order_id}).status_code == 200
 
 
-@pytest.mark.parametrize("payload", [{}, {"orderId": ""}, {"orderId": 5}, ["x"], "x"])
+@pytest.mark.parametrize("payload", [{}, {"orderId": None}, {"orderId": 5}, ["x"], "x"])
 def test_bad_single_payload_is_400(ex, client, kq_sign, payload):
     assert send(client, kq_sign, ex.keys, "/order", payload).status_code == 400
 

@@ -385,7 +385,7 @@ class KuestExchange(SimulatedVenue):
         order_id = None
         if isinstance(body, dict):
             order_id = body.get("orderId", body.get("orderID"))
-        if not isinstance(order_id, str) or not order_id:
+        if not isinstance(order_id, str):  # facts silent on a malformed body: 400
             raise _Reject(400, "Invalid order payload: orderId is required")
         order = self._orders.get(order_id)
         reason = self._reason(account, order)
