@@ -23,7 +23,13 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from ordercancel import AsyncKuestCancelOrder, KuestCancelOrder, KuestKeys, RateLimiter
+from ordercancel import (
+    AsyncKuestCancelOrder,
+    KuestCancelOrder,
+    KuestKeys,
+    RateLimiter,
+    RetryPolicy,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "spec" / "kuest-clob-cancel.yaml"
@@ -156,6 +162,11 @@ def encodings(key: bytes) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
+# One attempt per call: each request gets exactly one answer, and nothing backs off. Retries are
+# the retry policy's business; these tests are about what one answer means.
+NO_RETRY = RetryPolicy(attempts=1)
+
+
 def fast_limiter() -> RateLimiter:
     """A limiter that never makes a test sleep."""
     return RateLimiter(10_000, 1.0)
@@ -180,10 +191,11 @@ class Twin:
         return httpx.HTTPTransport(verify=_TLS)
 
     def make(self, **kwargs: Any) -> Any:
-        """A client with the test defaults: fixed clock, fast limiter, cheap transport."""
+        """A client with the test defaults: fixed clock, fast limiter, no retry, cheap transport."""
         kwargs.setdefault("keys", KEYS)
         kwargs.setdefault("clock", lambda: FIXED_S)
         kwargs.setdefault("rate_limiter", fast_limiter())
+        kwargs.setdefault("retry", NO_RETRY)
         if "http_client" not in kwargs:
             kwargs.setdefault("transport", self.transport())
         return self.cls(**kwargs)
