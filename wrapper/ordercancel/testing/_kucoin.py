@@ -15,7 +15,6 @@ import base64
 import hashlib
 import hmac
 import itertools
-import json
 import re
 import secrets
 import threading
@@ -378,16 +377,15 @@ class KucoinExchange(SimulatedVenue):
     def handle(self, request: SimRequest) -> SimResponse:
         """Answer `request` as KuCoin would, changing the order book when it is accepted."""
         with self._lock:
+            self._last_code: str | None = None
             response = self._handle(request)
-            code = None
-            if response.headers.get("Content-Type") == "application/json":
-                code = json.loads(response.body).get("code")
             self._received.append(
-                KucoinReceived(request.method, request.raw_target, response.status, code)
+                KucoinReceived(request.method, request.raw_target, response.status, self._last_code)
             )
             return response
 
     def _envelope(self, status: int, body: dict[str, Any], window: FixedWindow) -> SimResponse:
+        self._last_code = body["code"]
         state = window.state()
         return json_response(
             status,
