@@ -20,7 +20,7 @@ import stamina
 
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy, RetryState
-from .errors import APIConnectionError, APITimeoutError
+from .errors import APIConnectionError, APITimeoutError, ConfigurationError
 
 T = TypeVar("T")
 logger = logging.getLogger("ordercancel")
@@ -60,6 +60,23 @@ _last_response: ContextVar[httpx.Response | None] = ContextVar(
     "ordercancel_last_response", default=None
 )
 _GENERATED_PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
+
+
+def check_base_url(base_url: str) -> str:
+    """A venue's base URL: http(s), a host, and nothing that httpx would merge into each path.
+
+    Raises:
+        ConfigurationError: another scheme, no host, credentials, a query or a fragment.
+    """
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise ConfigurationError(f"base_url is not a URL: {base_url!r}") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(f"base_url must be http(s)://host[:port][/prefix], got {url}")
+    if url.userinfo or url.query or url.fragment or "?" in base_url or "#" in base_url:
+        raise ConfigurationError("base_url must have no credentials, query or fragment")
+    return base_url
 
 
 def _remember(response: httpx.Response) -> None:

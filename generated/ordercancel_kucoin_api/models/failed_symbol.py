@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="FailedSymbol")
 
 
@@ -15,11 +17,11 @@ class FailedSymbol:
 
     Attributes:
         symbol (str): The trading pair.
-        error (str): KuCoin's reason.
+        error (str | Unset): KuCoin's reason.
     """
 
     symbol: str
-    error: str
+    error: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -32,9 +34,10 @@ class FailedSymbol:
         field_dict.update(
             {
                 "symbol": symbol,
-                "error": error,
             }
         )
+        if error is not UNSET:
+            field_dict["error"] = error
 
         return field_dict
 
@@ -43,7 +46,7 @@ class FailedSymbol:
         d = dict(src_dict)
         symbol = d.pop("symbol")
 
-        error = d.pop("error")
+        error = d.pop("error", UNSET)
 
         failed_symbol = cls(
             symbol=symbol,

@@ -15,6 +15,7 @@ from .._http import (
     Operation,
     asend,
     async_http_client,
+    check_base_url,
     logger,
     send,
     sync_http_client,
@@ -87,7 +88,7 @@ class _KucoinClientBase:
         clock: Callable[[], int],
     ) -> None:
         self.keys = keys if keys is not None else KucoinKeys.from_env()
-        self.base_url = base_url
+        self.base_url = check_base_url(base_url)
         self.timeout = timeout
         self.retry = retry
         self.rate_limiter = rate_limiter

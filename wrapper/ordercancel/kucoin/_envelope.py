@@ -101,7 +101,7 @@ _NOT_CANCELLABLE_MESSAGES = frozenset(
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
     value = headers.get(name, "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def rate_limit_info(headers: Mapping[str, str]) -> RateLimitInfo:

@@ -10,9 +10,11 @@ from decimal import Decimal, InvalidOperation
 
 from ..errors import InvalidRequest
 
-ORDER_ID_MAX = 64  # KuCoin documents no length; its ids are 24 hex characters
+ORDER_ID_MAX = 64  # KuCoin documents no length; its ids are 24 hex digits
 CLIENT_OID_MAX = 40  # documented: "The maximum length for the ClientOid is 40 characters"
-_ORDER_ID = re.compile(r"[A-Za-z0-9]+")
+# Hex only: KuCoin's ids are hex, and a hex id can never spell a sibling route such as
+# `/api/v1/hf/orders/cancelAll`, which an alphanumeric "id" would reach (cancelling everything).
+_ORDER_ID = re.compile(r"[0-9A-Fa-f]+")
 _SYMBOL = re.compile(r"[A-Z0-9]{1,20}-[A-Z0-9]{1,20}")
 # Printable ASCII except characters that could move the request to another endpoint or be
 # normalised differently by a proxy: path and query delimiters, percent and backslash.
@@ -22,11 +24,11 @@ _SIZE_MAX_DIGITS = 40
 
 
 def check_order_id(order_id: object) -> str:
-    """An orderId: 1-64 ASCII letters and digits."""
+    """An orderId: 1-64 hexadecimal digits (KuCoin's are 24)."""
     if not isinstance(order_id, str):
         raise InvalidRequest(f"order_id must be a str, got {type(order_id).__name__}")
     if not _ORDER_ID.fullmatch(order_id):
-        raise InvalidRequest(f"order_id must be ASCII letters and digits, got {order_id!r}")
+        raise InvalidRequest(f"order_id must be hexadecimal digits, got {order_id!r}")
     if len(order_id) > ORDER_ID_MAX:
         raise InvalidRequest(f"order_id is longer than {ORDER_ID_MAX} characters")
     return order_id

@@ -83,6 +83,11 @@ def _echo(data: Any, name: str, expected: str) -> str:
     return value
 
 
+def _reason(failed: Any) -> str:
+    reason = failed.get("error") if isinstance(failed, dict) else None
+    return reason if isinstance(reason, str) else "(no reason given)"
+
+
 def order_cancel_accepted(data: Any, order_id: str) -> OrderCancelAccepted:
     """Parse the data of cancel-by-orderId; the echoed id must be the requested one."""
     return OrderCancelAccepted(_echo(data, "orderId", order_id))
@@ -123,7 +128,7 @@ def cancel_all_result(data: Any) -> CancelAllResult:
         raise DataShapeError("data.failedSymbols is not a list")
     return CancelAllResult(
         tuple(succeeded),
-        tuple(FailedSymbol(_field(f, "symbol"), _field(f, "error")) for f in failed),
+        tuple(FailedSymbol(_field(f, "symbol"), _reason(f)) for f in failed),
     )
 
 

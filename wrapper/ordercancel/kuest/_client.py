@@ -9,7 +9,15 @@ from typing import Self, TypeVar
 import httpx
 from ordercancel_kuest_api.client import Client
 
-from .._http import DEFAULT_TIMEOUT, Operation, asend, async_http_client, send, sync_http_client
+from .._http import (
+    DEFAULT_TIMEOUT,
+    Operation,
+    asend,
+    async_http_client,
+    check_base_url,
+    send,
+    sync_http_client,
+)
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
 from ..errors import ConfigurationError
@@ -52,7 +60,7 @@ class _KuestClientBase:
         if max_in_flight < 1:
             raise ConfigurationError("max_in_flight must be at least 1")
         self.keys = keys if keys is not None else KuestKeys.from_env()
-        self.base_url = base_url
+        self.base_url = check_base_url(base_url)
         self.timeout = timeout
         self.id_field = id_field
         self.retry = retry

@@ -104,7 +104,7 @@ _ERROR_BY_REASON: tuple[tuple[str, type[KuestAPIError]], ...] = (
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     """Retry-After as seconds (delta-seconds or an HTTP date), None when absent or unreadable."""
     value = headers.get("retry-after", "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time())

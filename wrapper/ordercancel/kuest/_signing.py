@@ -21,8 +21,8 @@ from ._keys import KuestKeys, decode_secret
 
 
 def l2_signature(key: bytes, timestamp: str, method: str, path: str, body: bytes) -> str:
-    """The KUEST_SIGNATURE value: url-safe base64 with padding."""
-    message = timestamp.encode() + method.upper().encode() + path.encode() + body
+    """The KUEST_SIGNATURE value: url-safe base64 with padding (`method` signed as given)."""
+    message = timestamp.encode() + method.encode() + path.encode() + body
     return base64.urlsafe_b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
 
 
