@@ -142,3 +142,17 @@ def upstream(session: nox.Session) -> None:
         "--known",
         str(ROOT / "spec" / "known-differences.yaml"),
     )
+
+
+# Peers the benchmark compares against; none is a dependency of ordercancel.
+BENCH_PEERS = ["ccxt==4.5.90", "kucoin-universal-sdk==1.3.2", "python-kucoin==2.2.0"]
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark against raw httpx/aiohttp and the peers (not in the default run).
+
+    `nox -s bench -- --help` lists the options (rounds, output path, ...).
+    """
+    session.install(".", *BENCH_PEERS)
+    session.run("python", "tests/bench/bench_cancel.py", *session.posargs)
