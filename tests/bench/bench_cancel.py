@@ -1,4 +1,4 @@
-"""Benchmark: ordercancel against the raw floor (httpx, aiohttp with hand-written signing) and peers.
+"""Benchmark: ordercancel against the raw floor (httpx, aiohttp, hand-written signing) and peers.
 
     nox -s bench                       # or: python tests/bench/bench_cancel.py --help
 
