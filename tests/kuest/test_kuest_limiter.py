@@ -173,7 +173,6 @@ class RecordingLimiter(RateLimiter):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.delays: list[float] = []
-        self.waited: list[tuple[float, float]] = []  # (delay, measured wait)
 
     def reserve(self, weight: int = 1) -> float:
         delay = super().reserve(weight)
