@@ -25,6 +25,8 @@ VENUES = [
 
 
 def _generate_into(session: nox.Session, out_dir: Path) -> None:
+    # The generator's ruff hooks must leave nothing but code behind (no .ruff_cache).
+    session.env["RUFF_NO_CACHE"] = "true"
     for spec, config, package in VENUES:
         target = out_dir / package
         shutil.rmtree(target, ignore_errors=True)
@@ -96,7 +98,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """Mypy strict on wrapper/."""
-    session.install("mypy==2.4.1", ".")
+    session.install("mypy==2.4.1", "pytest", ".")
     session.run("mypy")
 
 
