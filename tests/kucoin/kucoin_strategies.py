@@ -12,9 +12,10 @@ from ordercancel import KucoinKeys
 
 # --- valid inputs (KuCoin's documented forms) ---------------------------------------------------
 
+# orderId: KuCoin issues 24 hex digits; the wrapper documents 1-64 hex digits of either case.
 order_ids = st.one_of(
-    st.text(alphabet="0123456789abcdef", min_size=24, max_size=24),  # what KuCoin issues
-    st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=64),
+    st.text(alphabet="0123456789abcdef", min_size=24, max_size=24),
+    st.text(alphabet=string.hexdigits, min_size=1, max_size=64),
 )
 
 # clientOid: free text of at most 40 characters; printable ASCII incl. spaces and punctuation,

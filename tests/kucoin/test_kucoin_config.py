@@ -159,11 +159,15 @@ def test_default_timeout_is_finite_and_reaches_the_request(twin: Twin) -> None:
         timeouts.append(client.timeout)
         return client.cancel_all_orders()
 
+    # A client with every default (never used: the async default transport is not httpx's).
+    default = twin.cls(keys=KEYS).timeout
+    assert isinstance(default, httpx.Timeout)
+    assert all(isinstance(v, int | float) and v > 0 for v in default.as_dict().values())
     with respx.mock(base_url=BASE_URL) as router:
         route = router.route().mock(side_effect=fake_kucoin)
-        twin.run(cancel, keys=KEYS, transport=None)  # no transport given: all defaults
+        twin.run(cancel, keys=KEYS)
     (timeout,) = timeouts
-    assert isinstance(timeout, httpx.Timeout)
+    assert timeout == default
     sent = route.calls.last.request.extensions["timeout"]
     assert set(sent) == {"connect", "read", "write", "pool"}
     assert all(isinstance(v, int | float) and v > 0 for v in sent.values()), sent
