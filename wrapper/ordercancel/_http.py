@@ -16,7 +16,6 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 import httpx
-import stamina
 
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy, RetryState
@@ -105,8 +104,10 @@ def _connection_error(exc: httpx.RequestError, started: float, attempt: int) -> 
     request = exc.request
     _log_attempt(request, type(exc).__name__, started, attempt, "-")
     kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    # A local protocol error quotes the offending header value, which may be a credential.
+    detail = "" if isinstance(exc, httpx.LocalProtocolError) else f": {exc}"
     return kind(
-        f"{type(exc).__name__} on {request.method} {request.url.path}: {exc}",
+        f"{type(exc).__name__} on {request.method} {request.url.path}{detail}",
         method=request.method,
         path=request.url.path,
         request_sent=not isinstance(exc, _NOT_SENT),
@@ -115,8 +116,9 @@ def _connection_error(exc: httpx.RequestError, started: float, attempt: int) -> 
 
 def _received(response: httpx.Response | None, started: float, attempt: int) -> RawResponse:
     assert response is not None, "the response hook runs for every answer"
-    remaining = response.headers.get("gw-ratelimit-remaining", "-")
-    _log_attempt(response.request, str(response.status_code), started, attempt, remaining)
+    if logger.isEnabledFor(logging.DEBUG):  # the header lookup is not free: only when logged
+        remaining = response.headers.get("gw-ratelimit-remaining", "-")
+        _log_attempt(response.request, str(response.status_code), started, attempt, remaining)
     return RawResponse(response.status_code, response.content, response.headers)
 
 
@@ -158,13 +160,54 @@ async def _aattempt(operation: Operation[Any], client: Any, attempt: int) -> Raw
     return _received(response, started, attempt)
 
 
+def _retry_arguments(policy: RetryPolicy, began: float) -> dict[str, Any]:
+    """The `stamina.retry_context` arguments for a call whose first attempt began at `began`.
+
+    stamina's clock starts with its loop, after that first attempt: its timeout is what is left
+    of the policy's, so the whole call still ends within `total_timeout`. (It must stay positive:
+    stamina warns about 0; a leftover this small stops after the replayed attempt all the same.)
+    """
+    arguments = policy.stamina_arguments()
+    arguments["timeout"] = max(arguments["timeout"] - (time.monotonic() - began), 1e-9)
+    return arguments
+
+
 def send(
     operation: Operation[T], client: Any, policy: RetryPolicy, limiter: RateLimiter | None
 ) -> T:
-    """Run `operation` with the generated sync client under `policy`; return its result."""
+    """Run `operation` with the generated sync client under `policy`; return its result.
+
+    The first attempt runs bare: most calls succeed at once and need none of stamina's
+    machinery. Only a failure enters stamina's loop, which replays it as attempt 1 (the same
+    retry decision, log line, backoff and attempt numbers as if stamina had run it).
+    """
+    began = time.monotonic()
+    try:
+        if limiter is not None:
+            limiter.acquire(operation.weight)
+        return operation.parse(_attempt(operation, client, 1))
+    except Exception as exc:
+        first: Exception = exc
+    return _send_retrying(operation, client, policy, limiter, first, began)
+
+
+def _send_retrying(
+    operation: Operation[T],
+    client: Any,
+    policy: RetryPolicy,
+    limiter: RateLimiter | None,
+    first: Exception,
+    began: float,
+) -> T:
+    import stamina  # only a failed first attempt pays for importing it
+
     state = RetryState(policy, _describe(operation))
-    for attempt in stamina.retry_context(on=state.backoff, **policy.stamina_arguments()):
+    replay: Exception | None = first
+    for attempt in stamina.retry_context(on=state.backoff, **_retry_arguments(policy, began)):
         with attempt:
+            if replay is not None:  # attempt 1, already run by `send`
+                failed, replay = replay, None
+                raise failed
             if limiter is not None:
                 limiter.acquire(operation.weight)
             return state.parse(operation.parse, _attempt(operation, client, attempt.num))
@@ -174,10 +217,37 @@ def send(
 async def asend(
     operation: Operation[T], client: Any, policy: RetryPolicy, limiter: RateLimiter | None
 ) -> T:
-    """Run `operation` with the generated async client under `policy`; return its result."""
+    """Run `operation` with the generated async client under `policy`; return its result.
+
+    Like `send`: a bare first attempt, and stamina's loop only after a failure.
+    """
+    began = time.monotonic()
+    try:
+        if limiter is not None:
+            await limiter.acquire_async(operation.weight)
+        return operation.parse(await _aattempt(operation, client, 1))
+    except Exception as exc:
+        first: Exception = exc
+    return await _asend_retrying(operation, client, policy, limiter, first, began)
+
+
+async def _asend_retrying(
+    operation: Operation[T],
+    client: Any,
+    policy: RetryPolicy,
+    limiter: RateLimiter | None,
+    first: Exception,
+    began: float,
+) -> T:
+    import stamina  # only a failed first attempt pays for importing it
+
     state = RetryState(policy, _describe(operation))
-    async for attempt in stamina.retry_context(on=state.backoff, **policy.stamina_arguments()):
+    replay: Exception | None = first
+    async for attempt in stamina.retry_context(on=state.backoff, **_retry_arguments(policy, began)):
         with attempt:
+            if replay is not None:  # attempt 1, already run by `asend`
+                failed, replay = replay, None
+                raise failed
             if limiter is not None:
                 await limiter.acquire_async(operation.weight)
             return state.parse(operation.parse, await _aattempt(operation, client, attempt.num))

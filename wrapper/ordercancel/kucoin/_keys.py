@@ -16,6 +16,15 @@ def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) ->
         raise ConfigurationError(f"KucoinKeys.{attribute.name} must be a non-empty string")
 
 
+def _header_value(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    _non_blank(instance, attribute, value)
+    if not all("!" <= c <= "~" for c in value):
+        raise ConfigurationError(
+            f"KucoinKeys.{attribute.name} must be visible ASCII with no spaces (it is sent as an "
+            "HTTP header)"
+        )
+
+
 def _known_version(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in _SUPPORTED_KEY_VERSIONS:
         raise ConfigurationError(
@@ -33,7 +42,7 @@ class KucoinKeys:
         ConfigurationError: a field is empty, or the key version is not "2" or "3".
     """
 
-    api_key: str = attrs.field(validator=_non_blank)
+    api_key: str = attrs.field(validator=_header_value)
     api_secret: str = attrs.field(validator=_non_blank, repr=False)
     api_passphrase: str = attrs.field(validator=_non_blank, repr=False)
     key_version: str = attrs.field(default="3", validator=_known_version)

@@ -101,6 +101,9 @@ _ERROR_BY_REASON: tuple[tuple[str, type[KuestAPIError]], ...] = (
 )
 
 
+_REPORT_KEYS = frozenset({"canceled", "cancelled", "not_canceled", "notCanceled"})
+
+
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     """Retry-After as seconds (delta-seconds or an HTTP date), None when absent or unreadable."""
     value = headers.get("retry-after", "").strip()
@@ -181,12 +184,13 @@ def unwrap(raw: RawResponse) -> KuestCancelReport | None:
     parsed = _json(raw.content)
     if not isinstance(parsed, dict):
         raise _build(KuestUnexpectedResponse, raw, None)
-    if parsed.get("success") is True and len(parsed) == 1:
-        return None
+    if not _REPORT_KEYS & parsed.keys():
+        if parsed.get("success") is True:
+            return None
+        raise _build(KuestUnexpectedResponse, raw, _message(parsed))
     canceled = _ids(parsed.get("canceled", parsed.get("cancelled", [])))
     not_canceled = _reasons(parsed.get("not_canceled", parsed.get("notCanceled", {})))
-    known = {"canceled", "cancelled", "not_canceled", "notCanceled"}
-    if canceled is None or not_canceled is None or not known & parsed.keys():
+    if canceled is None or not_canceled is None:
         raise _build(KuestUnexpectedResponse, raw, _message(parsed))
     return KuestCancelReport(canceled, not_canceled)
 

@@ -34,6 +34,16 @@ def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) ->
         raise ConfigurationError(f"KuestKeys.{attribute.name} must be a non-empty string")
 
 
+def _header_value(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    _non_blank(instance, attribute, value)
+    if not all("!" <= c <= "~" for c in value):
+        # Never echo the value: it may be the passphrase.
+        raise ConfigurationError(
+            f"KuestKeys.{attribute.name} must be visible ASCII with no spaces (it is sent as an "
+            "HTTP header)"
+        )
+
+
 def _base64_secret(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     _non_blank(instance, attribute, value)
     decode_secret(value)
@@ -46,13 +56,14 @@ class KuestKeys:
     The secret and passphrase never appear in repr or str.
 
     Raises:
-        ConfigurationError: a field is empty, or the secret is not base64.
+        ConfigurationError: a field is empty, a header-bound field is not visible ASCII, or the
+            secret is not base64.
     """
 
-    address: str = attrs.field(validator=_non_blank)
-    api_key: str = attrs.field(validator=_non_blank)
+    address: str = attrs.field(validator=_header_value)
+    api_key: str = attrs.field(validator=_header_value)
     api_secret: str = attrs.field(validator=_base64_secret, repr=False)
-    api_passphrase: str = attrs.field(validator=_non_blank, repr=False)
+    api_passphrase: str = attrs.field(validator=_header_value, repr=False)
 
     @classmethod
     def from_env(cls) -> KuestKeys:
