@@ -16,7 +16,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,28 @@ def kuest_env(keys: KuestKeys) -> dict[str, str]:
     }
 
 
+def child_env(
+    kucoin: KucoinExchange | None = None,
+    kuest: KuestExchange | None = None,
+    env: Mapping[str, str | None] | None = None,
+) -> dict[str, str]:
+    """The child's environment: no key but those of `kucoin` / `kuest`, then `env` applied
+    (a value of None removes that variable)."""
+    result = clean_env()
+    if kucoin is not None:
+        result |= kucoin_env(kucoin.keys)
+    if kuest is not None:
+        result |= kuest_env(kuest.keys)
+    for name, value in (env or {}).items():
+        if value is None:
+            result.pop(name, None)
+        else:
+            result[name] = value
+    return result
+
+
 Cli = Callable[..., Ran]
+Spawn = Callable[..., "subprocess.Popen[str]"]
 
 
 @pytest.fixture
@@ -77,7 +98,8 @@ def cli(tmp_path: Path) -> Cli:
     """`cli(*args, kucoin=exchange, kuest=exchange, env={...})`: run the command, return `Ran`.
 
     `kucoin` / `kuest` put that venue's keys in the child's environment; `env` adds or
-    overrides variables (a value of None removes one).
+    overrides variables (a value of None removes one). stdin is /dev/null unless given;
+    `command` replaces `python -m ordercancel.cli` (e.g. with the console script).
     """
 
     def run(
@@ -87,20 +109,11 @@ def cli(tmp_path: Path) -> Cli:
         env: Mapping[str, str | None] | None = None,
         stdin: int | None = subprocess.DEVNULL,
         timeout: float = 30,
+        command: Sequence[str] = COMMAND,
     ) -> Ran:
-        child_env = clean_env()
-        if kucoin is not None:
-            child_env |= kucoin_env(kucoin.keys)
-        if kuest is not None:
-            child_env |= kuest_env(kuest.keys)
-        for name, value in (env or {}).items():
-            if value is None:
-                child_env.pop(name, None)
-            else:
-                child_env[name] = value
         done = subprocess.run(
-            [*COMMAND, *args],
-            env=child_env,
+            [*command, *args],
+            env=child_env(kucoin, kuest, env),
             cwd=tmp_path,
             stdin=stdin,
             capture_output=True,
@@ -111,3 +124,32 @@ def cli(tmp_path: Path) -> Cli:
         return Ran(tuple(args), done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def spawn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spawn]:
+    """`spawn(*args)`: start the command without waiting (stdout and stderr piped, text).
+
+    Any child still running at the end of the session is killed.
+    """
+    cwd = tmp_path_factory.mktemp("cli")
+    children: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> subprocess.Popen[str]:
+        child = subprocess.Popen(
+            [*COMMAND, *args],
+            env=child_env(),
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+        child.communicate()

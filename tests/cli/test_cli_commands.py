@@ -1,0 +1,151 @@
+"""`ordercancel --help`, `ordercancel demo` and `ordercancel sim`, end to end in a subprocess."""
+
+from __future__ import annotations
+
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from ordercancel import KucoinKeys, KucoinSpotCancelOrder, KuestCancelOrder, KuestKeys
+from ordercancel.cli import EXIT_CODES, main
+from ordercancel.kucoin._results import SymbolCancelAccepted
+from ordercancel.kuest._results import KuestCancelReport
+
+if TYPE_CHECKING:
+    from conftest import Cli, Spawn  # the fixtures' types; never imported at run time
+
+CONSOLE_SCRIPT = str(
+    Path(sys.executable).parent / "ordercancel"
+)  # installed beside the interpreter
+HELP_PAGES = [
+    (),
+    ("kucoin",),
+    ("kucoin", "order"),
+    ("kucoin", "client-oid"),
+    ("kucoin", "partial"),
+    ("kucoin", "symbol"),
+    ("kucoin", "all"),
+    ("kuest",),
+    ("kuest", "orders"),
+    ("kuest", "market"),
+    ("kuest", "all"),
+    ("sim",),
+    ("demo",),
+]
+
+
+def _lists_every_exit_code(out: str) -> list[str]:
+    """The exit-code lines missing from a help page."""
+    lines = [f"{n}  {meaning}" for n, meaning in EXIT_CODES.items()]
+    return [line for line in lines if line not in out]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        (sys.executable, "-m", "ordercancel.cli"),
+        (str(Path(sys.executable).parent / "ordercancel"),),
+    ],
+    ids=["python -m ordercancel.cli", "console script"],
+)
+def test_help_in_a_subprocess(cli: Cli, command: tuple[str, ...]) -> None:
+    ran = cli("--help", command=command)
+
+    assert ran.code == 0, ran
+    assert ran.out.startswith("usage: ordercancel ")
+    assert not _lists_every_exit_code(ran.out)
+    flat = " ".join(ran.out.split())
+    for name in ("KUCOIN_API_KEY", "KUCOIN_API_SECRET", "KUCOIN_API_PASSPHRASE", "KUEST_ADDRESS",
+                 "KUEST_API_KEY", "KUEST_API_SECRET", "KUEST_API_PASSPHRASE"):  # fmt: skip
+        assert name in flat
+
+
+# Each page in-process: argparse renders them, and 13 more interpreters would cost ~10 s here.
+@pytest.mark.parametrize("page", HELP_PAGES, ids=lambda page: " ".join(page) or "ordercancel")
+def test_every_help_page_exits_0_and_lists_the_exit_codes(
+    page: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*page, "--help"])
+    out = capsys.readouterr().out
+
+    assert exited.value.code == 0
+    assert out.startswith(f"usage: {' '.join(('ordercancel', *page))} ")
+    missing = _lists_every_exit_code(out)
+    assert not missing, f"`ordercancel {' '.join(page)} --help` does not list exit codes {missing}"
+
+
+def test_demo_exits_0_and_prints_the_table(cli: Cli) -> None:
+    ran = cli("demo", timeout=120)
+
+    assert ran.code == 0, ran
+    assert re.search(r"^venue +call +sent +answer +result +expected", ran.out, re.MULTILINE)
+    assert "MISMATCH" not in ran.out
+    assert "KuCoin orders after:" in ran.out
+    assert "Kuest orders after:" in ran.out
+    assert ran.out.rstrip().endswith("operations: every outcome matches the venue")
+
+
+def _lines(stream: subprocess.Popen[str]) -> queue.Queue[str]:
+    """stdout's lines as they come, read by a thread so that a test can wait with a timeout."""
+    lines: queue.Queue[str] = queue.Queue()
+    assert stream.stdout is not None
+    out = stream.stdout
+    threading.Thread(target=lambda: [lines.put(line) for line in out], daemon=True).start()
+    return lines
+
+
+def _read_banner(lines: queue.Queue[str], timeout: float = 20) -> dict[str, str]:
+    """The URLs and keys the simulator prints, up to its last banner line."""
+    printed: dict[str, str] = {}
+    while True:
+        line = lines.get(timeout=timeout).strip()
+        if line.startswith("Demo keys of a simulator"):
+            return printed
+        name, _, value = line.partition("=") if "=" in line else line.partition(": ")
+        printed[name] = value
+
+
+def _refused(url: str) -> bool:
+    host, port = url.removeprefix("http://").split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "terminate"])
+def test_sim_serves_the_keys_it_prints_until_stopped(spawn: Spawn, stop: str) -> None:
+    sim = spawn("sim")
+    printed = _read_banner(_lines(sim))
+
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["KuCoin"])
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["Kuest"])
+    kucoin_keys = KucoinKeys(
+        api_key=printed["KUCOIN_API_KEY"],
+        api_secret=printed["KUCOIN_API_SECRET"],
+        api_passphrase=printed["KUCOIN_API_PASSPHRASE"],
+    )
+    kuest_keys = KuestKeys(*(printed[f"KUEST_{n}"] for n in ("ADDRESS", "API_KEY", "API_SECRET",
+                                                              "API_PASSPHRASE")))  # fmt: skip
+    with KucoinSpotCancelOrder(keys=kucoin_keys, base_url=printed["KuCoin"]) as kc:
+        assert kc.cancel_all_orders_by_symbol("BTC-USDT") == SymbolCancelAccepted("BTC-USDT")
+    with KuestCancelOrder(keys=kuest_keys, base_url=printed["Kuest"]) as kq:
+        assert kq.cancel_all() == KuestCancelReport()
+
+    if stop == "SIGINT":
+        sim.send_signal(signal.SIGINT)
+        assert sim.wait(timeout=15) == 0  # Ctrl-C is the documented way out
+    else:
+        sim.terminate()
+        assert sim.wait(timeout=15) == -signal.SIGTERM
+    assert _refused(printed["KuCoin"])
+    assert _refused(printed["Kuest"])
