@@ -13,17 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from ordercancel import KucoinKeys, KucoinSpotCancelOrder, KuestCancelOrder, KuestKeys
+from ordercancel import (
+    KucoinKeys,
+    KucoinSpotCancelOrder,
+    KuestCancelOrder,
+    KuestCancelReport,
+    KuestKeys,
+    SymbolCancelAccepted,
+)
 from ordercancel.cli import EXIT_CODES, main
-from ordercancel.kucoin._results import SymbolCancelAccepted
-from ordercancel.kuest._results import KuestCancelReport
 
 if TYPE_CHECKING:
     from conftest import Cli, Spawn  # the fixtures' types; never imported at run time
 
-CONSOLE_SCRIPT = str(
-    Path(sys.executable).parent / "ordercancel"
-)  # installed beside the interpreter
+CONSOLE_SCRIPT = str(Path(sys.executable).parent / "ordercancel")  # installed by pip
 HELP_PAGES = [
     (),
     ("kucoin",),
