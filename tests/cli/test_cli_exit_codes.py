@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import socket
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -401,22 +403,49 @@ def test_kuest_all_without_yes_or_terminal_refuses(cli: Cli, kuest_exchange: Kue
     assert kuest_exchange.order(order.order_id).state == "live"
 
 
-@pytest.mark.parametrize(("answer", "code", "state"), [("n", BAD_INPUT, "live"),
-                                                       ("y", OK, "cancelled")])  # fmt: skip
-def test_kucoin_all_on_a_terminal_asks(
-    cli: Cli, kucoin_exchange: KucoinExchange, answer: str, code: int, state: str
-) -> None:
-    order = kucoin_exchange.add_order()
+@contextlib.contextmanager
+def _terminal(typed: bytes) -> Iterator[int]:
+    """A pseudo-terminal for the child's stdin, with `typed` already typed on it."""
     controller, terminal = pty.openpty()
     try:
-        os.write(controller, f"{answer}\n".encode())
-        ran = cli("kucoin", "all", "--base-url", kucoin_exchange.base_url,
-                  kucoin=kucoin_exchange, stdin=terminal)  # fmt: skip
+        os.write(controller, typed)
+        yield terminal
     finally:
         os.close(terminal)
         os.close(controller)
 
-    assert ran.code == code, ran
-    assert "Cancel ALL open orders" in ran.out  # the question
+
+@pytest.mark.parametrize(
+    ("typed", "code", "state"),
+    [(b"n\n", BAD_INPUT, "live"), (b"y\n", OK, "cancelled"), (b"\x04", BAD_INPUT, "live")],
+    ids=["no", "yes", "end-of-file"],
+)
+def test_kucoin_all_on_a_terminal_asks(
+    cli: Cli, kucoin_exchange: KucoinExchange, typed: bytes, code: int, state: str
+) -> None:
+    order = kucoin_exchange.add_order()
+
+    with _terminal(typed) as terminal:
+        ran = cli("kucoin", "all", "--base-url", kucoin_exchange.base_url,
+                  kucoin=kucoin_exchange, stdin=terminal)  # fmt: skip
+
+    assert ran.code == code, ran  # Ctrl-D at the question is a "no", not a crash
+    assert "Traceback" not in ran.err
+    assert "Cancel ALL open orders" in ran.out + ran.err  # the question
     assert kucoin_exchange.order(order.order_id).state == state
     assert len(kucoin_exchange.received) == (code == OK)
+
+
+def test_kuest_all_json_on_a_terminal_keeps_stdout_one_json_object(
+    cli: Cli, kuest_exchange: KuestExchange
+) -> None:
+    # `ordercancel kuest all --json | jq` typed in a shell: stdin is a terminal, stdout is not.
+    order = kuest_exchange.add_order()
+
+    with _terminal(b"y\n") as terminal:
+        ran = cli("kuest", "all", "--json", "--base-url", kuest_exchange.base_url,
+                  kuest=kuest_exchange, stdin=terminal)  # fmt: skip
+
+    assert ran.code == OK, ran
+    assert "Cancel ALL open orders" in ran.err  # asked where the user sees it
+    assert ran.json()["result"]["canceled"] == [order.order_id]
