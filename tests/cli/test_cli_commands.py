@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import signal
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,13 +98,24 @@ def test_demo_exits_0_and_prints_the_table(cli: Cli) -> None:
     assert ran.out.rstrip().endswith("operations: every outcome matches the venue")
 
 
-def _lines(stream: subprocess.Popen[str]) -> queue.Queue[str]:
-    """stdout's lines as they come, read by a thread so that a test can wait with a timeout."""
+@contextlib.contextmanager
+def _lines(child: subprocess.Popen[str]) -> Iterator[queue.Queue[str]]:
+    """stdout's lines as they come, read by a thread so that a test can wait with a timeout.
+
+    On leaving, the child is killed if still running and the reader thread joined.
+    """
     lines: queue.Queue[str] = queue.Queue()
-    assert stream.stdout is not None
-    out = stream.stdout
-    threading.Thread(target=lambda: [lines.put(line) for line in out], daemon=True).start()
-    return lines
+    out = child.stdout
+    assert out is not None
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in out], daemon=True)
+    reader.start()
+    try:
+        yield lines
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait(timeout=15)
+        reader.join(timeout=15)
 
 
 def _read_banner(lines: queue.Queue[str], timeout: float = 20) -> dict[str, str]:
@@ -128,27 +141,32 @@ def _refused(url: str) -> bool:
 @pytest.mark.parametrize("stop", ["SIGINT", "terminate"])
 def test_sim_serves_the_keys_it_prints_until_stopped(spawn: Spawn, stop: str) -> None:
     sim = spawn("sim")
-    printed = _read_banner(_lines(sim))
+    with _lines(sim) as lines:
+        printed = _read_banner(lines)
 
-    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["KuCoin"])
-    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["Kuest"])
-    kucoin_keys = KucoinKeys(
-        api_key=printed["KUCOIN_API_KEY"],
-        api_secret=printed["KUCOIN_API_SECRET"],
-        api_passphrase=printed["KUCOIN_API_PASSPHRASE"],
-    )
-    kuest_keys = KuestKeys(*(printed[f"KUEST_{n}"] for n in ("ADDRESS", "API_KEY", "API_SECRET",
-                                                              "API_PASSPHRASE")))  # fmt: skip
-    with KucoinSpotCancelOrder(keys=kucoin_keys, base_url=printed["KuCoin"]) as kc:
-        assert kc.cancel_all_orders_by_symbol("BTC-USDT") == SymbolCancelAccepted("BTC-USDT")
-    with KuestCancelOrder(keys=kuest_keys, base_url=printed["Kuest"]) as kq:
-        assert kq.cancel_all() == KuestCancelReport()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["KuCoin"])
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["Kuest"])
+        kucoin_keys = KucoinKeys(
+            api_key=printed["KUCOIN_API_KEY"],
+            api_secret=printed["KUCOIN_API_SECRET"],
+            api_passphrase=printed["KUCOIN_API_PASSPHRASE"],
+        )
+        kuest_keys = KuestKeys(
+            address=printed["KUEST_ADDRESS"],
+            api_key=printed["KUEST_API_KEY"],
+            api_secret=printed["KUEST_API_SECRET"],
+            api_passphrase=printed["KUEST_API_PASSPHRASE"],
+        )
+        with KucoinSpotCancelOrder(keys=kucoin_keys, base_url=printed["KuCoin"]) as kc:
+            assert kc.cancel_all_orders_by_symbol("BTC-USDT") == SymbolCancelAccepted("BTC-USDT")
+        with KuestCancelOrder(keys=kuest_keys, base_url=printed["Kuest"]) as kq:
+            assert kq.cancel_all() == KuestCancelReport()
 
-    if stop == "SIGINT":
-        sim.send_signal(signal.SIGINT)
-        assert sim.wait(timeout=15) == 0  # Ctrl-C is the documented way out
-    else:
-        sim.terminate()
-        assert sim.wait(timeout=15) == -signal.SIGTERM
-    assert _refused(printed["KuCoin"])
-    assert _refused(printed["Kuest"])
+        if stop == "SIGINT":
+            sim.send_signal(signal.SIGINT)
+            assert sim.wait(timeout=15) == 0  # Ctrl-C is the documented way out
+        else:
+            sim.terminate()
+            assert sim.wait(timeout=15) == -signal.SIGTERM
+        assert _refused(printed["KuCoin"])
+        assert _refused(printed["Kuest"])
