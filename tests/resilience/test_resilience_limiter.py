@@ -18,7 +18,7 @@ from ordercancel import (
 from ordercancel.testing import KucoinExchange, KuestExchange
 
 SYM = "BTC-USDT"
-QUOTA, WINDOW = 40, 1.0
+QUOTA, WINDOW = 40, 0.5
 NO_RETRY = RetryPolicy(attempts=1)  # a 429 must show, not be retried away
 
 
