@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import hmac
 import random
 import time
@@ -481,3 +482,37 @@ def test_kuest_random_mix(mode, seed, fault_stats, record_logs):
         run.bulk([orders[4], orders[5], orders[1]], batch=True)
 
     _run("kuest", mode, fault_stats, record_logs, exchange, body)
+
+
+@pytest.mark.parametrize("venue", ["kucoin", "kuest"])
+def test_a_dropped_delete_is_never_resent_by_the_transport(mode, venue):
+    """A connection dropped after the venue applied the cancel: one request, one typed error.
+
+    The async default transport (aiohttp) must not silently resend the DELETE: the resend finds
+    the order gone and the caller hears "not cancellable" about an order its own request
+    cancelled, with no log line and no retry decision of ours.
+    """
+    exchange = KucoinExchange() if venue == "kucoin" else KuestExchange()
+    order = exchange.add_order()
+    exchange.faults.drop(when="after")
+    with exchange.serve(), stamina.set_testing(True, attempts=3):
+        run = Run(venue, mode, exchange, collections.Counter(), LogRecorderStub())
+        try:
+            if venue == "kucoin":
+                outcome, _ = run.invoke("cancel_order_by_order_id", order.order_id, SYM)
+            else:
+                outcome, _ = run.invoke("cancel_order", order.order_id)
+        finally:
+            run.close()
+    assert [r.method for r in exchange.received] == ["DELETE"], exchange.received
+    assert isinstance(outcome, APIConnectionError), repr(outcome)
+    assert outcome.request_sent is True
+    assert exchange.order(order.order_id).state in DONE
+
+
+class LogRecorderStub:
+    def __init__(self) -> None:
+        self.records: list[Any] = []
+
+    def leaked(self, secrets: list[str]) -> list[Any]:
+        return []
