@@ -31,6 +31,7 @@ from kucoin_support import (
     envelope,
     rate_limit_oracle,
     twins,
+    verify_signed,
 )
 from ordercancel import (
     APIConnectionError,
@@ -431,3 +432,36 @@ def test_transport_failures_are_connection_errors(
     assert error.__cause__ is exc
     assert error.method == "DELETE"
     assert error.path == "/api/v1/hf/orders/671124f9365ccb00073debd4"
+
+
+@twins
+@pytest.mark.parametrize("second_code", ["200000", "400002"])
+def test_stale_timestamp_resyncs_the_clock_and_resends_once(twin: Twin, second_code: str) -> None:
+    """400002 (timestamp outside 5 s): measure KuCoin's clock, re-sign, resend once, no more."""
+    local, server = 1_700_000_000_000, 1_700_000_007_000
+    stale = envelope(None, code="400002", msg="KC-API-TIMESTAMP Invalid")
+    answers = [
+        httpx.Response(401, content=stale),
+        httpx.Response(200, content=envelope({"succeedSymbols": [], "failedSymbols": []}))
+        if second_code == "200000"
+        else httpx.Response(401, content=stale),
+    ]
+    with respx.mock(base_url=BASE_URL) as router:
+        clock = router.get("/api/v1/timestamp").respond(
+            200, json={"code": "200000", "data": server}
+        )
+        cancel = router.delete("/api/v1/hf/orders/cancelAll").mock(side_effect=answers)
+        try:
+            outcome = twin.call("cancel_all_orders", keys=KEYS, clock=lambda: local)
+        except OrderCancelError as exc:
+            outcome = exc
+    assert clock.call_count == 1
+    first, second = (call.request for call in cancel.calls)
+    assert first.headers["KC-API-TIMESTAMP"] == str(local)
+    assert second.headers["KC-API-TIMESTAMP"] == str(server)
+    assert verify_signed(second, KEYS) == []
+    if second_code == "200000":
+        assert outcome == CancelAllResult((), ())
+    else:
+        assert isinstance(outcome, KucoinAuthenticationError)
+        assert outcome.code == "400002"
