@@ -112,16 +112,25 @@ def test_keys_reject_empty_fields(field: str, value: Any) -> None:
 
 
 @twins
-@pytest.mark.parametrize("api_key", ["kéy", "key\u2028"])
-def test_an_api_key_that_cannot_be_a_header_is_refused_at_construction(
-    twin: Twin, api_key: str
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("api_key", "kéy"),  # KC-API-KEY is an HTTP header: ASCII only
+        ("api_key", "key\u2028"),
+        ("api_secret", "secret\udcff"),  # os.environ's surrogateescape of a non-UTF-8 byte
+        ("api_passphrase", "pass\udcff"),
+    ],
+)
+def test_keys_that_cannot_be_sent_are_refused_at_construction(
+    twin: Twin, field: str, value: str
 ) -> None:
-    """KC-API-KEY is an HTTP header (ASCII): such a key is refused up front, not at send time."""
+    """Such keys raise ConfigurationError up front (or work), never a UnicodeEncodeError later."""
+    fields = {"api_key": "k", "api_secret": "s", "api_passphrase": "p"} | {field: value}
     try:
-        keys = KucoinKeys(api_key=api_key, api_secret="s", api_passphrase="p")
+        keys = KucoinKeys(**fields)
     except ConfigurationError:
         return
-    with respx.mock(base_url=BASE_URL) as router:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         router.route().mock(side_effect=fake_kucoin)
         with pytest.raises(ConfigurationError):
             twin.call("cancel_all_orders", keys=keys)
