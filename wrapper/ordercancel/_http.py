@@ -9,6 +9,7 @@ DEBUG line per attempt, and map transport failures to `APIConnectionError`.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
@@ -256,6 +257,52 @@ async def _asend_retrying(
 
 ResponseHook = Callable[[httpx.Response], None]
 
+# Characters that neither urlencode nor httpx's URL quoting ever change.
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]*")
+
+
+def _fold_plain_params(url: httpx.URL | str, params: Any) -> tuple[httpx.URL | str, Any]:
+    """`url?k=v&...` when that is exactly what httpx would send for `params`, else both as given.
+
+    httpx merges `params` into a URL by encoding them and parsing the URL once more. For a
+    relative text URL without a query, and a dict of text made only of characters that no
+    encoding touches (every value the input checks admit), the result is this same text.
+    """
+    if type(url) is not str or "?" in url or "#" in url or type(params) is not dict or not params:
+        return url, params
+    parts = []
+    for key, value in params.items():
+        if type(key) is not str or type(value) is not str:
+            return url, params
+        if not (_PLAIN.fullmatch(key) and _PLAIN.fullmatch(value)):
+            return url, params
+        parts.append(f"{key}={value}")
+    return f"{url}?{'&'.join(parts)}", None
+
+
+class _Client(httpx.Client):
+    """httpx.Client sending plain query parameters in the URL it builds (the same bytes)."""
+
+    def build_request(
+        self, method: str, url: httpx.URL | str, *, params: Any = None, **kwargs: Any
+    ) -> httpx.Request:
+        """As httpx builds it, with one URL parse fewer for plain parameters."""
+        if not self.params:
+            url, params = _fold_plain_params(url, params)
+        return super().build_request(method, url, params=params, **kwargs)
+
+
+class _AsyncClient(httpx.AsyncClient):
+    """httpx.AsyncClient sending plain query parameters in the URL it builds (the same bytes)."""
+
+    def build_request(
+        self, method: str, url: httpx.URL | str, *, params: Any = None, **kwargs: Any
+    ) -> httpx.Request:
+        """As httpx builds it, with one URL parse fewer for plain parameters."""
+        if not self.params:
+            url, params = _fold_plain_params(url, params)
+        return super().build_request(method, url, params=params, **kwargs)
+
 
 def sync_http_client(
     *,
@@ -269,7 +316,7 @@ def sync_http_client(
     """The httpx.Client a sync venue client sends through: ours, or the caller's, configured."""
     hooks = [_remember] if on_response is None else [_remember, on_response]
     if http_client is None:
-        return httpx.Client(
+        return _Client(
             base_url=base_url,
             auth=auth,
             timeout=timeout,
@@ -304,7 +351,7 @@ def async_http_client(
             from ._aiohttp import AiohttpTransport
 
             transport = AiohttpTransport()
-        return httpx.AsyncClient(
+        return _AsyncClient(
             base_url=base_url,
             auth=auth,
             timeout=timeout,

@@ -9,7 +9,6 @@ it starts, is never overrun by this client.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import deque
@@ -86,4 +85,6 @@ class RateLimiter:
         """Wait (without blocking the loop) until `weight` units may be sent."""
         delay = self.reserve(weight)
         if delay > 0:
+            import asyncio  # here, not at import time: sync programs never load asyncio for it
+
             await asyncio.sleep(delay)

@@ -25,6 +25,15 @@ def _header_value(instance: object, attribute: attrs.Attribute[str], value: str)
         )
 
 
+def _utf8_text(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    _non_blank(instance, attribute, value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # Never echo the value: it is a secret (e.g. undecodable bytes from the environment).
+        raise ConfigurationError(f"KucoinKeys.{attribute.name} must be valid UTF-8") from None
+
+
 def _known_version(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in _SUPPORTED_KEY_VERSIONS:
         raise ConfigurationError(
@@ -43,8 +52,8 @@ class KucoinKeys:
     """
 
     api_key: str = attrs.field(validator=_header_value)
-    api_secret: str = attrs.field(validator=_non_blank, repr=False)
-    api_passphrase: str = attrs.field(validator=_non_blank, repr=False)
+    api_secret: str = attrs.field(validator=_utf8_text, repr=False)
+    api_passphrase: str = attrs.field(validator=_utf8_text, repr=False)
     key_version: str = attrs.field(default="3", validator=_known_version)
 
     @classmethod

@@ -8,27 +8,11 @@ Both the sync and the async client send these; neither builds a request or parse
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
 from functools import partial
-
-from ordercancel_kucoin_api.api.default import (
-    cancel_all_orders as api_cancel_all_orders,
-)
-from ordercancel_kucoin_api.api.default import (
-    cancel_all_orders_by_symbol as api_cancel_all_orders_by_symbol,
-)
-from ordercancel_kucoin_api.api.default import (
-    cancel_order_by_client_oid as api_cancel_order_by_client_oid,
-)
-from ordercancel_kucoin_api.api.default import (
-    cancel_order_by_order_id as api_cancel_order_by_order_id,
-)
-from ordercancel_kucoin_api.api.default import (
-    cancel_partial_order as api_cancel_partial_order,
-)
-from ordercancel_kucoin_api.api.default import (
-    get_server_timestamp as api_get_server_timestamp,
-)
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from .._http import Operation, RawResponse
 from ._envelope import complete_cancel_all, unwrap
@@ -48,12 +32,40 @@ from ._results import (
 )
 
 
+class _Endpoints:
+    """The generated endpoint modules, each imported on first use (not with `ordercancel`).
+
+    Importing them builds every generated model class; deferring that keeps `import ordercancel`
+    cheap, and a program pays only for the calls it makes.
+    """
+
+    def __init__(self, package: str) -> None:
+        self._package = package
+
+    def __getattr__(self, name: str) -> ModuleType:
+        module = importlib.import_module(f"{self._package}.{name}")
+        setattr(self, name, module)  # found as a plain attribute from now on
+        return module
+
+
+if TYPE_CHECKING:  # the same names, checked statically
+    import ordercancel_kucoin_api.api.default.cancel_all_orders
+    import ordercancel_kucoin_api.api.default.cancel_all_orders_by_symbol
+    import ordercancel_kucoin_api.api.default.cancel_order_by_client_oid
+    import ordercancel_kucoin_api.api.default.cancel_order_by_order_id
+    import ordercancel_kucoin_api.api.default.cancel_partial_order
+    import ordercancel_kucoin_api.api.default.get_server_timestamp  # noqa: F401
+    from ordercancel_kucoin_api.api import default as api
+else:
+    api: Any = _Endpoints("ordercancel_kucoin_api.api.default")
+
+
 def cancel_order_by_order_id(order_id: str, symbol: str) -> Operation[OrderCancelAccepted]:
     """DELETE /api/v1/hf/orders/{orderId}?symbol=..."""
     order_id, symbol = check_order_id(order_id), check_symbol(symbol)
     return Operation(
-        sync=api_cancel_order_by_order_id.sync_detailed,
-        asyncio=api_cancel_order_by_order_id.asyncio_detailed,
+        sync=api.cancel_order_by_order_id.sync_detailed,
+        asyncio=api.cancel_order_by_order_id.asyncio_detailed,
         kwargs={"order_id": order_id, "symbol": symbol},
         parse=partial(unwrap, parse_data=partial(order_cancel_accepted, order_id=order_id)),
         weight=1,
@@ -66,8 +78,8 @@ def cancel_order_by_client_oid(
     """DELETE /api/v1/hf/orders/client-order/{clientOid}?symbol=..."""
     client_oid, symbol = check_client_oid(client_oid), check_symbol(symbol)
     return Operation(
-        sync=api_cancel_order_by_client_oid.sync_detailed,
-        asyncio=api_cancel_order_by_client_oid.asyncio_detailed,
+        sync=api.cancel_order_by_client_oid.sync_detailed,
+        asyncio=api.cancel_order_by_client_oid.asyncio_detailed,
         kwargs={"client_oid": client_oid, "symbol": symbol},
         parse=partial(
             unwrap, parse_data=partial(client_order_cancel_accepted, client_oid=client_oid)
@@ -83,8 +95,8 @@ def cancel_partial_order(
     order_id, symbol = check_order_id(order_id), check_symbol(symbol)
     size = check_cancel_size(cancel_size)
     return Operation(
-        sync=api_cancel_partial_order.sync_detailed,
-        asyncio=api_cancel_partial_order.asyncio_detailed,
+        sync=api.cancel_partial_order.sync_detailed,
+        asyncio=api.cancel_partial_order.asyncio_detailed,
         kwargs={"order_id": order_id, "symbol": symbol, "cancel_size": size},
         parse=partial(unwrap, parse_data=partial(partial_cancel_accepted, order_id=order_id)),
         weight=2,
@@ -95,8 +107,8 @@ def cancel_all_orders_by_symbol(symbol: str) -> Operation[SymbolCancelAccepted]:
     """DELETE /api/v1/hf/orders?symbol=..."""
     symbol = check_symbol(symbol)
     return Operation(
-        sync=api_cancel_all_orders_by_symbol.sync_detailed,
-        asyncio=api_cancel_all_orders_by_symbol.asyncio_detailed,
+        sync=api.cancel_all_orders_by_symbol.sync_detailed,
+        asyncio=api.cancel_all_orders_by_symbol.asyncio_detailed,
         kwargs={"symbol": symbol},
         parse=partial(unwrap, parse_data=partial(symbol_cancel_accepted, symbol=symbol)),
         weight=2,
@@ -106,8 +118,8 @@ def cancel_all_orders_by_symbol(symbol: str) -> Operation[SymbolCancelAccepted]:
 def cancel_all_orders() -> Operation[CancelAllResult]:
     """DELETE /api/v1/hf/orders/cancelAll."""
     return Operation(
-        sync=api_cancel_all_orders.sync_detailed,
-        asyncio=api_cancel_all_orders.asyncio_detailed,
+        sync=api.cancel_all_orders.sync_detailed,
+        asyncio=api.cancel_all_orders.asyncio_detailed,
         kwargs={},
         parse=_parse_cancel_all,
         weight=30,
@@ -117,8 +129,8 @@ def cancel_all_orders() -> Operation[CancelAllResult]:
 def get_server_timestamp() -> Operation[int]:
     """GET /api/v1/timestamp (public)."""
     return Operation(
-        sync=api_get_server_timestamp.sync_detailed,
-        asyncio=api_get_server_timestamp.asyncio_detailed,
+        sync=api.get_server_timestamp.sync_detailed,
+        asyncio=api.get_server_timestamp.asyncio_detailed,
         kwargs={},
         parse=partial(unwrap, parse_data=server_time_ms),
         weight=0,  # the Public pool, not the Spot pool the limiter guards

@@ -106,6 +106,8 @@ def partial_cancel_accepted(data: Any, order_id: str) -> PartialCancelAccepted:
         size = Decimal(text)
     except InvalidOperation as exc:
         raise DataShapeError(f"data.cancelSize is not a decimal: {text!r}") from exc
+    if not size.is_finite() or size <= 0:
+        raise DataShapeError(f"data.cancelSize is not a positive size: {text!r}")
     return PartialCancelAccepted(echoed, size)
 
 
