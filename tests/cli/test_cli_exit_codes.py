@@ -209,8 +209,8 @@ def test_kuest_cancel_twice_is_0_then_4(cli: Cli, kuest_exchange: KuestExchange)
     assert first.code == OK, first
     assert first.out == f"{order.order_id}: cancelled\n"
     assert second.code == NOT_CANCELLABLE, second
-    assert second.out.startswith(f"{order.order_id}: FAILED: ")
-    assert "409" in second.out
+    assert second.err.startswith(f"{order.order_id}: FAILED: ")
+    assert "409" in second.err
 
 
 # -- 5: rate limited ------------------------------------------------------------------------------
@@ -248,8 +248,8 @@ def test_kuest_rate_limited_is_5(cli: Cli) -> None:
                   kuest=exchange)  # fmt: skip
 
     assert ran.code == RATE_LIMITED, ran
-    assert ran.out.startswith(f"{second.order_id}: FAILED: ")
-    assert "429" in ran.out
+    assert ran.err.startswith(f"{second.order_id}: FAILED: ")
+    assert "429" in ran.err
     assert exchange.order(second.order_id).state == "live"
 
 

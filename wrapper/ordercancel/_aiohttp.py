@@ -49,8 +49,18 @@ class _ReclassifiedStream(httpx.AsyncByteStream):
 class AiohttpTransport(_LibraryTransport):
     """httpx-aiohttp's transport with failures classed by whether the request left.
 
-    Pass it (or any httpx.AsyncBaseTransport) as `transport=` to the async clients.
+    It also stops aiohttp from silently sending an "idempotent" request (DELETE included) a
+    second time when a kept-alive connection drops: a cancel that landed before the drop would
+    come back "not cancellable", unseen by the retry policy. Pass it (or any
+    httpx.AsyncBaseTransport) as `transport=` to the async clients.
     """
+
+    def get_client(self) -> aiohttp.ClientSession:
+        """The aiohttp session, with its own resending switched off."""
+        session = super().get_client()
+        # Private but stable (aiohttp's own test utilities set it); tests guard it.
+        session._retry_connection = False
+        return session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` through aiohttp."""

@@ -20,7 +20,7 @@ import httpx
 
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy, RetryState
-from .errors import APIConnectionError, APITimeoutError, ConfigurationError
+from .errors import APIConnectionError, APITimeoutError, ConfigurationError, OrderCancelError
 
 T = TypeVar("T")
 logger = logging.getLogger("ordercancel")
@@ -51,6 +51,10 @@ class Operation(Generic[T]):
     parse: Callable[[RawResponse], T]
     weight: int = 1
     """The call's weight in the venue's rate-limit pool."""
+    idempotent: bool = True
+    """False when doing it twice does more than once (a partial cancel): no retry after a 5xx."""
+    after_landed: Callable[[T, OrderCancelError], T] | None = None
+    """For results holding many outcomes: mark those "gone after a retry" (see RetryState)."""
 
 
 # The generated code parses a 200 body itself and raises on a body of the wrong shape (HTML,
@@ -202,7 +206,7 @@ def _send_retrying(
 ) -> T:
     import stamina  # only a failed first attempt pays for importing it
 
-    state = RetryState(policy, _describe(operation))
+    state = RetryState(policy, _describe(operation), idempotent=operation.idempotent, began=began)
     replay: Exception | None = first
     for attempt in stamina.retry_context(on=state.backoff, **_retry_arguments(policy, began)):
         with attempt:
@@ -211,7 +215,8 @@ def _send_retrying(
                 raise failed
             if limiter is not None:
                 limiter.acquire(operation.weight)
-            return state.parse(operation.parse, _attempt(operation, client, attempt.num))
+            raw = _attempt(operation, client, attempt.num)
+            return state.parse(operation.parse, raw, operation.after_landed)
     raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
 
 
@@ -242,7 +247,7 @@ async def _asend_retrying(
 ) -> T:
     import stamina  # only a failed first attempt pays for importing it
 
-    state = RetryState(policy, _describe(operation))
+    state = RetryState(policy, _describe(operation), idempotent=operation.idempotent, began=began)
     replay: Exception | None = first
     async for attempt in stamina.retry_context(on=state.backoff, **_retry_arguments(policy, began)):
         with attempt:
@@ -251,7 +256,8 @@ async def _asend_retrying(
                 raise failed
             if limiter is not None:
                 await limiter.acquire_async(operation.weight)
-            return state.parse(operation.parse, await _aattempt(operation, client, attempt.num))
+            raw = await _aattempt(operation, client, attempt.num)
+            return state.parse(operation.parse, raw, operation.after_landed)
     raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
 
 

@@ -16,6 +16,7 @@ attempt did cancel it, but only the order's state can tell.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -88,29 +89,53 @@ class OrderGoneAfterRetry(OrderCancelError):
 
 
 class RetryState:
-    """One call's retry bookkeeping: stamina's backoff hook plus the earlier-attempt memory."""
+    """One call's retry bookkeeping: stamina's backoff hook plus the earlier-attempt memory.
 
-    def __init__(self, policy: RetryPolicy, describe: str) -> None:
+    Args:
+        policy: The retry policy.
+        describe: The call's name, for log lines.
+        idempotent: False when a second landing does more than the first (a partial cancel):
+            then a 5xx, which may have landed, is not retried.
+        began: `time.monotonic()` when the call began (the total timeout counts from there).
+    """
+
+    def __init__(
+        self, policy: RetryPolicy, describe: str, *, idempotent: bool, began: float
+    ) -> None:
         self.policy = policy
         self._describe = describe
+        self._idempotent = idempotent
+        self._began = began
         self._maybe_landed: OrderCancelError | None = None
         self._attempt = 0
+
+    def _decide(self, exc: Exception) -> bool | float:
+        if isinstance(exc, RateLimited):
+            hint = exc.retry_after
+            if hint is None:
+                return True
+            return hint if hint <= self.policy.max_rate_limit_wait else False
+        if isinstance(exc, ServerError):
+            self._maybe_landed = exc
+            return self._idempotent
+        if isinstance(exc, APIConnectionError):
+            return not exc.request_sent
+        return False
+
+    def _fits(self, decision: bool | float) -> bool:
+        """Whether the wait before another attempt ends within the total timeout."""
+        policy = self.policy
+        shortest = min(policy.backoff_max, policy.backoff_initial * 2 ** (self._attempt - 1))
+        wait = shortest if decision is True else float(decision)
+        return time.monotonic() - self._began + wait < policy.total_timeout
 
     def backoff(self, exc: Exception) -> bool | float:
         """Whether to retry after `exc` (True: exponential backoff; a float: wait that long)."""
         self._attempt += 1
-        decision: bool | float = False
-        if isinstance(exc, RateLimited):
-            hint = exc.retry_after
-            if hint is None:
-                decision = True
-            elif hint <= self.policy.max_rate_limit_wait:
-                decision = hint
-        elif isinstance(exc, ServerError):
-            self._maybe_landed = exc
-            decision = True
-        elif isinstance(exc, APIConnectionError):
-            decision = not exc.request_sent
+        decision = self._decide(exc)
+        if decision is not False and not self._fits(decision):
+            decision = False
+        # stamina counts the attempts; only a retry that will happen is announced.
         if decision is not False and self._attempt < self.policy.attempts:
             wait = "with backoff" if decision is True else f"{decision:.3f} s as asked"
             logger.warning(
@@ -124,11 +149,22 @@ class RetryState:
             )
         return decision
 
-    def parse(self, parse: Callable[[Any], T], raw: Any) -> T:
-        """`parse(raw)`, turning "not cancellable" into OrderGoneAfterRetry when it applies."""
+    def parse(
+        self,
+        parse: Callable[[Any], T],
+        raw: Any,
+        after_landed: Callable[[T, OrderCancelError], T] | None = None,
+    ) -> T:
+        """`parse(raw)`, turning "not cancellable" into OrderGoneAfterRetry when it applies.
+
+        `after_landed` does the same inside a result that holds many outcomes (a batch).
+        """
         try:
-            return parse(raw)
+            result = parse(raw)
         except OrderNotCancellable as exc:
             if self._maybe_landed is None:
                 raise
             raise OrderGoneAfterRetry(self._maybe_landed, exc) from exc
+        if self._maybe_landed is not None and after_landed is not None:
+            return after_landed(result, self._maybe_landed)
+        return result

@@ -75,6 +75,9 @@ def error_fields(exc: BaseException) -> dict[str, Any]:
     for name in ("status_code", "code", "msg", "error", "retry_after", "request_sent"):
         if hasattr(exc, name):
             fields[name] = getattr(exc, name)
+    for name in ("result", "report"):  # what a partial cancel-all did, symbol by symbol
+        if hasattr(exc, name):
+            fields[name] = to_jsonable(getattr(exc, name))
     return fields
 
 
@@ -83,7 +86,10 @@ def _confirm(args: argparse.Namespace, question: str) -> bool:
         return True
     if not sys.stdin.isatty():
         raise errors.InvalidRequest(f"{question} Refusing without --yes (no terminal to ask).")
-    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    # The question goes to stderr so that stdout stays one JSON object with --json.
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline()  # "" at the end of input (Ctrl-D): a no
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _report(args: argparse.Namespace, result: Any) -> int:
@@ -95,8 +101,10 @@ def _report(args: argparse.Namespace, result: Any) -> int:
             print(json.dumps({"ok": code == OK, "outcomes": to_jsonable(result)}))
         else:
             for outcome in result:
-                state = "cancelled" if outcome.ok else f"FAILED: {outcome.error}"
-                print(f"{outcome.order_id}: {state}")
+                if outcome.ok:
+                    print(f"{outcome.order_id}: cancelled")
+                else:
+                    print(f"{outcome.order_id}: FAILED: {outcome.error}", file=sys.stderr)
         return code
     if args.json:
         print(json.dumps({"ok": True, "result": to_jsonable(result)}))
@@ -156,18 +164,28 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo()
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser whose help page ends with the exit codes.
+
+    argparse builds the sub-commands' parsers with the same class, so every page has them.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
+        kwargs.setdefault("epilog", f"exit codes:\n{codes}")
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(**kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ordercancel",
         description="Cancel orders on KuCoin Spot and Kuest. Keys come from the environment: "
         "KUCOIN_API_KEY, KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE (KUCOIN_API_KEY_VERSION); "
         "KUEST_ADDRESS, KUEST_API_KEY, KUEST_API_SECRET, KUEST_API_PASSPHRASE.",
-        epilog=f"exit codes:\n{codes}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     venues = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--base-url", help="the venue's URL (default: the real venue)")
     common.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -190,7 +208,7 @@ def _parser() -> argparse.ArgumentParser:
     kucoin.set_defaults(handler=lambda a: _run_cancel(a, _kucoin))
 
     kuest = venues.add_parser("kuest", help="Kuest CLOB")
-    kuest_common = argparse.ArgumentParser(add_help=False, parents=[common])
+    kuest_common = _Parser(add_help=False, parents=[common])
     kuest_common.add_argument("--id-field", choices=("orderId", "orderID"), default="orderId")
     kq = kuest.add_subparsers(dest="action", required=True, metavar="ACTION")
     many = kq.add_parser("orders", parents=[kuest_common], help="cancel one or many ids")

@@ -100,6 +100,7 @@ def cancel_partial_order(
         kwargs={"order_id": order_id, "symbol": symbol, "cancel_size": size},
         parse=partial(unwrap, parse_data=partial(partial_cancel_accepted, order_id=order_id)),
         weight=2,
+        idempotent=False,  # a second landing would cancel the size twice
     )
 
 

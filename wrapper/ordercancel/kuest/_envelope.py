@@ -13,9 +13,11 @@ from time import time
 from typing import Any
 
 from .._http import RawResponse
+from .._retry import OrderGoneAfterRetry
 from ..errors import (
     APIError,
     AuthenticationError,
+    OrderCancelError,
     OrderNotCancellable,
     OrderNotFound,
     PermissionDenied,
@@ -205,6 +207,18 @@ def order_canceled(raw: RawResponse, order_id: str) -> KuestOrderCanceled:
     raise _build(KuestUnexpectedResponse, raw, f"the answer does not mention order {order_id}")
 
 
+def outcomes_after_landed(
+    outcomes: list[OrderOutcome], earlier: OrderCancelError
+) -> list[OrderOutcome]:
+    """After a retry of a batch that may have landed, "not cancellable" ids may be ours."""
+    return [
+        OrderOutcome(o.order_id, OrderGoneAfterRetry(earlier, o.error))
+        if isinstance(o.error, OrderNotCancellable)
+        else o
+        for o in outcomes
+    ]
+
+
 def complete_report(raw: RawResponse) -> KuestCancelReport:
     """The report of cancel-all or cancel-market; raise KuestCancelIncomplete if any failed."""
     report = unwrap(raw) or KuestCancelReport()
@@ -218,11 +232,12 @@ def complete_report(raw: RawResponse) -> KuestCancelReport:
 
 
 def batch_outcomes(raw: RawResponse, order_ids: list[str]) -> list[OrderOutcome]:
-    """One outcome per requested id from a DELETE /orders answer (errors become outcomes)."""
-    try:
-        report = unwrap(raw)
-    except KuestAPIError as exc:
-        return [OrderOutcome(order_id, exc) for order_id in order_ids]
+    """One outcome per requested id from a DELETE /orders answer.
+
+    An answer that is not a success raises (so the retry policy sees a 429 or 5xx); the caller
+    spreads a final error over the ids of the batch.
+    """
+    report = unwrap(raw)
     outcomes = []
     for order_id in order_ids:
         error: KuestAPIError | None = None

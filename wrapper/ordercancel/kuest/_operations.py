@@ -18,7 +18,7 @@ from ordercancel_kuest_api.models import (
 )
 
 from .._http import Operation
-from ._envelope import batch_outcomes, complete_report, order_canceled
+from ._envelope import batch_outcomes, complete_report, order_canceled, outcomes_after_landed
 from ._inputs import check_market_filter, check_order_id
 from ._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
 
@@ -48,6 +48,7 @@ def cancel_orders_batch(order_ids: list[str]) -> Operation[list[OrderOutcome]]:
         asyncio=api_cancel_orders.asyncio_detailed,
         kwargs={"body": order_ids},
         parse=partial(batch_outcomes, order_ids=order_ids),
+        after_landed=outcomes_after_landed,
     )
 
 
