@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
+from http.cookiejar import CookieJar
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -286,27 +287,74 @@ def _fold_plain_params(url: httpx.URL | str, params: Any) -> tuple[httpx.URL | s
     return f"{url}?{'&'.join(parts)}", None
 
 
+def _prepared(
+    client: httpx.Client | httpx.AsyncClient, url: httpx.URL | str, params: Any
+) -> tuple[httpx.URL | str, Any]:
+    """The `url` and `params` to build with: the same request, fewer URL parses.
+
+    httpx parses a relative URL, then parses it again merged into `base_url`, then once more
+    merged with `params`. Plain parameters go into the text (`_fold_plain_params`), and a path
+    (one leading slash) is joined to the base URL's text as httpx joins them - the base URL
+    always ends in a slash; ours has no query or fragment - and parsed once.
+    """
+    if not client.params:
+        url, params = _fold_plain_params(url, params)
+    if type(url) is not str or not url.startswith("/") or url.startswith("//"):
+        return url, params
+    base = client.base_url
+    known = client.__dict__.get("_ordercancel_base")
+    if known is None or known[0] is not base:  # first call, or the base URL was replaced
+        known = (base, _base_prefix(base))
+        client.__dict__["_ordercancel_base"] = known
+    prefix = known[1]
+    return (url, params) if prefix is None else (httpx.URL(prefix + url[1:]), params)
+
+
+def _base_prefix(base: httpx.URL) -> str | None:
+    """`scheme://host[:port]/path/` of `base` as text; None if it has more than that, or less."""
+    if not base.is_absolute_url or base.userinfo or base.query or base.fragment:
+        return None
+    return f"{base.scheme}://{base.netloc.decode('ascii')}{base.raw_path.decode('ascii')}"
+
+
+class _CookieJar(CookieJar):
+    """The standard jar, not shown answers that set no cookie (for which it does nothing).
+
+    httpx hands the jar every answer through an adapter that first copies all its headers into
+    an `email.message.Message`; the jar then looks for Set-Cookie and Set-Cookie2 only.
+    """
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        """Store the cookies `response` sets, if it sets any."""
+        headers = getattr(getattr(response, "response", None), "headers", None)
+        if (
+            isinstance(headers, httpx.Headers)
+            and "set-cookie" not in headers
+            and "set-cookie2" not in headers
+        ):
+            return
+        super().extract_cookies(response, request)
+
+
 class _Client(httpx.Client):
-    """httpx.Client sending plain query parameters in the URL it builds (the same bytes)."""
+    """httpx.Client building the same requests with less work (see `_prepared`)."""
 
     def build_request(
         self, method: str, url: httpx.URL | str, *, params: Any = None, **kwargs: Any
     ) -> httpx.Request:
-        """As httpx builds it, with one URL parse fewer for plain parameters."""
-        if not self.params:
-            url, params = _fold_plain_params(url, params)
+        """As httpx builds it."""
+        url, params = _prepared(self, url, params)
         return super().build_request(method, url, params=params, **kwargs)
 
 
 class _AsyncClient(httpx.AsyncClient):
-    """httpx.AsyncClient sending plain query parameters in the URL it builds (the same bytes)."""
+    """httpx.AsyncClient building the same requests with less work (see `_prepared`)."""
 
     def build_request(
         self, method: str, url: httpx.URL | str, *, params: Any = None, **kwargs: Any
     ) -> httpx.Request:
-        """As httpx builds it, with one URL parse fewer for plain parameters."""
-        if not self.params:
-            url, params = _fold_plain_params(url, params)
+        """As httpx builds it."""
+        url, params = _prepared(self, url, params)
         return super().build_request(method, url, params=params, **kwargs)
 
 
@@ -325,6 +373,7 @@ def sync_http_client(
         return _Client(
             base_url=base_url,
             auth=auth,
+            cookies=_CookieJar(),
             timeout=timeout,
             transport=transport,
             event_hooks={"response": hooks},
@@ -360,6 +409,7 @@ def async_http_client(
         return _AsyncClient(
             base_url=base_url,
             auth=auth,
+            cookies=_CookieJar(),
             timeout=timeout,
             transport=transport,
             event_hooks={"response": hooks},
