@@ -13,7 +13,6 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from http.cookiejar import CookieJar
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -317,23 +316,19 @@ def _base_prefix(base: httpx.URL) -> str | None:
     return f"{base.scheme}://{base.netloc.decode('ascii')}{base.raw_path.decode('ascii')}"
 
 
-class _CookieJar(CookieJar):
-    """The standard jar, not shown answers that set no cookie (for which it does nothing).
+class _Cookies(httpx.Cookies):
+    """httpx's cookie store, not shown answers that set no cookie (for which it does nothing).
 
-    httpx hands the jar every answer through an adapter that first copies all its headers into
-    an `email.message.Message`; the jar then looks for Set-Cookie and Set-Cookie2 only.
+    For every answer, httpx.Cookies builds urllib adapters of the request and the response,
+    copying every header into an `email.message.Message`, for the jar to look for Set-Cookie
+    and Set-Cookie2 only. Answers with either header go through it as before.
     """
 
-    def extract_cookies(self, response: Any, request: Any) -> None:
+    def extract_cookies(self, response: httpx.Response) -> None:
         """Store the cookies `response` sets, if it sets any."""
-        headers = getattr(getattr(response, "response", None), "headers", None)
-        if (
-            isinstance(headers, httpx.Headers)
-            and "set-cookie" not in headers
-            and "set-cookie2" not in headers
-        ):
-            return
-        super().extract_cookies(response, request)
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
 
 
 class _Client(httpx.Client):
@@ -370,14 +365,15 @@ def sync_http_client(
     """The httpx.Client a sync venue client sends through: ours, or the caller's, configured."""
     hooks = [_remember] if on_response is None else [_remember, on_response]
     if http_client is None:
-        return _Client(
+        client = _Client(
             base_url=base_url,
             auth=auth,
-            cookies=_CookieJar(),
             timeout=timeout,
             transport=transport,
             event_hooks={"response": hooks},
         )
+        client._cookies = _Cookies(client.cookies.jar)  # the same jar (see _Cookies)
+        return client
     http_client.base_url = httpx.URL(base_url)
     http_client.auth = auth
     http_client.event_hooks["response"].extend(hooks)
@@ -406,14 +402,15 @@ def async_http_client(
             from ._aiohttp import AiohttpTransport
 
             transport = AiohttpTransport()
-        return _AsyncClient(
+        client = _AsyncClient(
             base_url=base_url,
             auth=auth,
-            cookies=_CookieJar(),
             timeout=timeout,
             transport=transport,
             event_hooks={"response": hooks},
         )
+        client._cookies = _Cookies(client.cookies.jar)  # the same jar (see _Cookies)
+        return client
     http_client.base_url = httpx.URL(base_url)
     http_client.auth = auth
     http_client.event_hooks["response"].extend(hooks)

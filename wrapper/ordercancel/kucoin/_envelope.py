@@ -10,6 +10,8 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import httpx
+
 from .._http import RawResponse
 from ..errors import (
     APIError,
@@ -106,6 +108,14 @@ def _header_int(headers: Mapping[str, str], name: str) -> int | None:
 
 def rate_limit_info(headers: Mapping[str, str]) -> RateLimitInfo:
     """The `gw-ratelimit-*` values of an answer (None where absent or not a number)."""
+    if isinstance(headers, httpx.Headers):
+        # One pass over the answer's headers instead of a scan per name; repeated headers are
+        # joined as `Headers.get` joins them.
+        found: dict[str, str] = {}
+        for key, value in headers.multi_items():
+            if key.startswith("gw-ratelimit-"):
+                found[key] = f"{found[key]}, {value}" if key in found else value
+        headers = found
     return RateLimitInfo(
         limit=_header_int(headers, "gw-ratelimit-limit"),
         remaining=_header_int(headers, "gw-ratelimit-remaining"),
