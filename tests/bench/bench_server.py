@@ -65,7 +65,7 @@ def _sim_handler(orders: int) -> tuple[web.Server, dict[str, str]]:
     async def handle(request: web.BaseRequest) -> web.StreamResponse:
         if request.raw_path == "/__stats":
             return web.Response(body=json.dumps({"cpu_s": _cpu()}).encode(), headers=_HEADERS)
-        return await inner._handler(request)
+        return await inner.request_handler(request)
 
     keys = exchange.keys
     return web.Server(handle, access_log=None), {
