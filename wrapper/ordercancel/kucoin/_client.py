@@ -8,7 +8,6 @@ from types import TracebackType
 from typing import Self, TypeVar
 
 import httpx
-from ordercancel_kucoin_api.client import Client
 
 from .._http import (
     DEFAULT_TIMEOUT,
@@ -96,7 +95,12 @@ class _KucoinClientBase:
         """The `gw-ratelimit-*` values of the last answer."""
         self._clock = clock
         self._auth = KucoinAuth(self.keys, clock)
+        from ordercancel_kucoin_api.client import (
+            Client,  # with the client, not with `import ordercancel`
+        )
+
         self._api = Client(base_url=base_url, timeout=timeout)
+        ops.preload()  # here, not on the first cancel
 
     def _on_response(self, response: httpx.Response) -> None:
         info = rate_limit_info(response.headers)

@@ -8,13 +8,12 @@ Both the sync and the async client send these; neither builds a request or parse
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 from functools import partial
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .._http import Operation, RawResponse
+from .._lazy import Endpoints
 from ._envelope import complete_cancel_all, unwrap
 from ._inputs import check_cancel_size, check_client_oid, check_order_id, check_symbol
 from ._results import (
@@ -31,21 +30,22 @@ from ._results import (
     symbol_cancel_accepted,
 )
 
+_generated = Endpoints(
+    "ordercancel_kucoin_api.api.default",
+    (
+        "cancel_all_orders",
+        "cancel_all_orders_by_symbol",
+        "cancel_order_by_client_oid",
+        "cancel_order_by_order_id",
+        "cancel_partial_order",
+        "get_server_timestamp",
+    ),
+)
 
-class _Endpoints:
-    """The generated endpoint modules, each imported on first use (not with `ordercancel`).
 
-    Importing them builds every generated model class; deferring that keeps `import ordercancel`
-    cheap, and a program pays only for the calls it makes.
-    """
-
-    def __init__(self, package: str) -> None:
-        self._package = package
-
-    def __getattr__(self, name: str) -> ModuleType:
-        module = importlib.import_module(f"{self._package}.{name}")
-        setattr(self, name, module)  # found as a plain attribute from now on
-        return module
+def preload() -> None:
+    """Import the generated endpoint modules now (done when a client is built)."""
+    _generated.preload()
 
 
 if TYPE_CHECKING:  # the same names, checked statically
@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # the same names, checked statically
     import ordercancel_kucoin_api.api.default.get_server_timestamp  # noqa: F401
     from ordercancel_kucoin_api.api import default as api
 else:
-    api: Any = _Endpoints("ordercancel_kucoin_api.api.default")
+    api: Any = _generated
 
 
 def cancel_order_by_order_id(order_id: str, symbol: str) -> Operation[OrderCancelAccepted]:

@@ -6,9 +6,7 @@ others, and the outcomes come back in the order of the ids.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from ._results import OrderOutcome
 
@@ -25,6 +23,8 @@ def each(
     order_ids: list[str], cancel_one: Callable[[str], object], max_in_flight: int
 ) -> list[OrderOutcome]:
     """Run `cancel_one` for every id on at most `max_in_flight` threads."""
+    from concurrent.futures import ThreadPoolExecutor  # imported by bulk cancels only
+
     with ThreadPoolExecutor(max_workers=min(max_in_flight, len(order_ids))) as pool:
         return list(pool.map(lambda order_id: _outcome(order_id, cancel_one), order_ids))
 
@@ -35,6 +35,8 @@ async def each_async(
     max_in_flight: int,
 ) -> list[OrderOutcome]:
     """Run `cancel_one` for every id with at most `max_in_flight` in flight."""
+    import asyncio  # imported by async bulk cancels only (sync programs never need it)
+
     slots = asyncio.Semaphore(max_in_flight)
 
     async def outcome(order_id: str) -> OrderOutcome:

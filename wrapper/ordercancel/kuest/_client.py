@@ -7,7 +7,6 @@ from types import TracebackType
 from typing import Self, TypeVar
 
 import httpx
-from ordercancel_kuest_api.client import Client
 
 from .._http import (
     DEFAULT_TIMEOUT,
@@ -67,7 +66,12 @@ class _KuestClientBase:
         self.rate_limiter = rate_limiter or RateLimiter(DEFAULT_CANCELS_PER_MINUTE, 60.0)
         self.max_in_flight = max_in_flight
         self._auth = KuestAuth(self.keys, clock)
+        from ordercancel_kuest_api.client import (
+            Client,  # with the client, not with `import ordercancel`
+        )
+
         self._api = Client(base_url=base_url, timeout=timeout)
+        ops.preload()  # here, not on the first cancel
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self.keys.api_key!r})"
