@@ -10,9 +10,8 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-
-import attrs
 
 from ._retry import RetryPolicy
 from .errors import OrderNotCancellable, OrderNotFound
@@ -31,7 +30,7 @@ from .testing import KucoinExchange, KuestExchange
 _ONE_ATTEMPT = RetryPolicy(attempts=1)  # the demo shows each answer as the venue gave it
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class _Step:
     venue: str
     call: str

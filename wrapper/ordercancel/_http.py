@@ -13,9 +13,9 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import attrs
 import httpx
 
 from ._limiter import RateLimiter
@@ -32,7 +32,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class RawResponse:
     """What the venue sent back, before any interpretation."""
 
@@ -41,7 +41,7 @@ class RawResponse:
     headers: Mapping[str, str]
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Operation(Generic[T]):
     """One call: the generated endpoint functions, their arguments, and the answer's parser."""
 

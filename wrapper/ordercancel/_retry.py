@@ -18,12 +18,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
-
-import attrs
 
 from .errors import (
     APIConnectionError,
+    ConfigurationError,
     OrderCancelError,
     OrderNotCancellable,
     RateLimited,
@@ -34,7 +34,7 @@ T = TypeVar("T")
 logger = logging.getLogger("ordercancel")
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How a client retries; `RetryPolicy(attempts=1)` switches retries off.
 
@@ -48,12 +48,16 @@ class RetryPolicy:
             once as the `RateLimited` error (waiting less would only earn another one).
     """
 
-    attempts: int = attrs.field(default=3, validator=attrs.validators.ge(1))
-    total_timeout: float = attrs.field(default=30.0, validator=attrs.validators.gt(0))
+    attempts: int = 3
+    total_timeout: float = 30.0
     backoff_initial: float = 0.2
     backoff_max: float = 5.0
     backoff_jitter: float = 0.2
     max_rate_limit_wait: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or not self.total_timeout > 0:
+            raise ConfigurationError("RetryPolicy needs attempts >= 1 and total_timeout > 0")
 
     def stamina_arguments(self) -> dict[str, Any]:
         """The keyword arguments of `stamina.retry_context` for this policy."""

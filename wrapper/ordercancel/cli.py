@@ -11,13 +11,12 @@ see EXIT_CODES.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
-
-import attrs
 
 from . import errors
 from ._retry import OrderGoneAfterRetry
@@ -56,8 +55,8 @@ def exit_code(exc: BaseException) -> int:
 
 def to_jsonable(value: Any) -> Any:
     """Results and errors as plain JSON values (Decimals as strings, no secrets)."""
-    if attrs.has(type(value)):
-        return {k: to_jsonable(v) for k, v in attrs.asdict(value, recurse=False).items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, BaseException):
         return error_fields(value)
     if isinstance(value, dict):

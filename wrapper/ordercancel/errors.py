@@ -27,8 +27,7 @@ only what the venue sent back.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import attrs
+from dataclasses import dataclass
 
 __all__ = [
     "APIConnectionError",
@@ -83,7 +82,7 @@ class APITimeoutError(APIConnectionError):
     """A connect, read, write or pool timeout expired before the answer came back."""
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class RateLimitInfo:
     """The rate-limit headers of one answer; each is None when absent or unreadable.
 

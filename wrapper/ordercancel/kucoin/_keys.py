@@ -3,58 +3,39 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
-import attrs
-
+from .._credentials import header_value, utf8_text
 from ..errors import ConfigurationError
 
 _SUPPORTED_KEY_VERSIONS = ("2", "3")
 
 
-def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"KucoinKeys.{attribute.name} must be a non-empty string")
-
-
-def _header_value(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    _non_blank(instance, attribute, value)
-    if not all("!" <= c <= "~" for c in value):
-        raise ConfigurationError(
-            f"KucoinKeys.{attribute.name} must be visible ASCII with no spaces (it is sent as an "
-            "HTTP header)"
-        )
-
-
-def _utf8_text(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    _non_blank(instance, attribute, value)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        # Never echo the value: it is a secret (e.g. undecodable bytes from the environment).
-        raise ConfigurationError(f"KucoinKeys.{attribute.name} must be valid UTF-8") from None
-
-
-def _known_version(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if value not in _SUPPORTED_KEY_VERSIONS:
-        raise ConfigurationError(
-            f"KucoinKeys.key_version must be one of {_SUPPORTED_KEY_VERSIONS}, got {value!r}"
-        )
-
-
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class KucoinKeys:
     """A KuCoin API key with its secret and passphrase.
 
     The secret and passphrase never appear in repr or str.
 
     Raises:
-        ConfigurationError: a field is empty, or the key version is not "2" or "3".
+        ConfigurationError: a field is empty, the key is not visible ASCII, a secret is not
+            UTF-8, or the key version is not "2" or "3".
     """
 
-    api_key: str = attrs.field(validator=_header_value)
-    api_secret: str = attrs.field(validator=_utf8_text, repr=False)
-    api_passphrase: str = attrs.field(validator=_utf8_text, repr=False)
-    key_version: str = attrs.field(default="3", validator=_known_version)
+    api_key: str
+    api_secret: str = field(repr=False)
+    api_passphrase: str = field(repr=False)
+    key_version: str = "3"
+
+    def __post_init__(self) -> None:
+        header_value("KucoinKeys.api_key", self.api_key)
+        utf8_text("KucoinKeys.api_secret", self.api_secret)
+        utf8_text("KucoinKeys.api_passphrase", self.api_passphrase)
+        if self.key_version not in _SUPPORTED_KEY_VERSIONS:
+            raise ConfigurationError(
+                f"KucoinKeys.key_version must be one of {_SUPPORTED_KEY_VERSIONS}, "
+                f"got {self.key_version!r}"
+            )
 
     @classmethod
     def from_env(cls) -> KucoinKeys:

@@ -5,31 +5,30 @@ KuCoin's success means the cancel was *accepted*, not that the order is gone: th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
-
-import attrs
 
 
 class DataShapeError(ValueError):
     """`data` is not what the spec documents (turned into KucoinUnexpectedResponse)."""
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class OrderCancelAccepted:
     """KuCoin accepted the cancel of the order `order_id`."""
 
     order_id: str
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class ClientOrderCancelAccepted:
     """KuCoin accepted the cancel of the order tagged `client_oid`."""
 
     client_oid: str
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class PartialCancelAccepted:
     """KuCoin reduced the order `order_id` by `cancel_size`."""
 
@@ -37,14 +36,14 @@ class PartialCancelAccepted:
     cancel_size: Decimal
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class SymbolCancelAccepted:
     """KuCoin accepted the cancel of every open order of `symbol`."""
 
     symbol: str
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class FailedSymbol:
     """A symbol whose orders cancel-all could not cancel, with KuCoin's reason."""
 
@@ -52,7 +51,7 @@ class FailedSymbol:
     error: str
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class CancelAllResult:
     """What cancel-all did per symbol.
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from dataclasses import dataclass, field
 
-import attrs
-
+from .._credentials import header_value, non_blank
 from ..errors import ConfigurationError
 
 
@@ -29,27 +29,7 @@ def decode_secret(secret: str) -> bytes:
     return key
 
 
-def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"KuestKeys.{attribute.name} must be a non-empty string")
-
-
-def _header_value(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    _non_blank(instance, attribute, value)
-    if not all("!" <= c <= "~" for c in value):
-        # Never echo the value: it may be the passphrase.
-        raise ConfigurationError(
-            f"KuestKeys.{attribute.name} must be visible ASCII with no spaces (it is sent as an "
-            "HTTP header)"
-        )
-
-
-def _base64_secret(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    _non_blank(instance, attribute, value)
-    decode_secret(value)
-
-
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class KuestKeys:
     """A Kuest L2 API key: wallet address, key, base64 secret and passphrase.
 
@@ -60,10 +40,16 @@ class KuestKeys:
             secret is not base64.
     """
 
-    address: str = attrs.field(validator=_header_value)
-    api_key: str = attrs.field(validator=_header_value)
-    api_secret: str = attrs.field(validator=_base64_secret, repr=False)
-    api_passphrase: str = attrs.field(validator=_header_value, repr=False)
+    address: str
+    api_key: str
+    api_secret: str = field(repr=False)
+    api_passphrase: str = field(repr=False)
+
+    def __post_init__(self) -> None:
+        header_value("KuestKeys.address", self.address)
+        header_value("KuestKeys.api_key", self.api_key)
+        decode_secret(non_blank("KuestKeys.api_secret", self.api_secret))
+        header_value("KuestKeys.api_passphrase", self.api_passphrase)
 
     @classmethod
     def from_env(cls) -> KuestKeys:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-import attrs
 
-
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class KuestOrderCanceled:
     """Kuest cancelled the order `order_id` (or accepted its cancel without detail)."""
 
     order_id: str
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class KuestCancelReport:
     """What a cancel-all or cancel-market call did.
 
@@ -22,10 +21,10 @@ class KuestCancelReport:
     """
 
     canceled: tuple[str, ...] = ()
-    not_canceled: Mapping[str, str] = attrs.field(factory=dict)
+    not_canceled: Mapping[str, str] = field(default_factory=dict)
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class OrderOutcome:
     """The outcome of one id of `cancel_orders`: `error` is None when it was cancelled."""
 
