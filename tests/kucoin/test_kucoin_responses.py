@@ -86,9 +86,13 @@ def _expected_result(endpoint: Endpoint, args: tuple[Any, ...], data: Any) -> An
         if not isinstance(size, str):
             return None
         try:
-            return PartialCancelAccepted(args[0], Decimal(size))
+            cancelled = Decimal(size)
         except InvalidOperation:
             return None
+        # A size cancelled is positive and finite; "NaN", "-1" or "0" is not a documented answer.
+        if not cancelled.is_finite() or cancelled <= 0:
+            return None
+        return PartialCancelAccepted(args[0], cancelled)
     if method == "cancel_order_by_client_oid":
         if not isinstance(data, dict) or data.get("clientOid") != args[0]:
             return None
