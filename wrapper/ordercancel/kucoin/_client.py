@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from types import TracebackType
-from typing import Self, TypeVar
+from typing import TypeVar
 
 import httpx
 
@@ -19,6 +18,7 @@ from .._http import (
     send,
     sync_http_client,
 )
+from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
 from ..errors import ConfigurationError, RateLimitInfo
@@ -120,7 +120,7 @@ class _KucoinClientBase:
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self.keys.api_key!r})"
 
 
-class KucoinSpotCancelOrder(_KucoinClientBase):
+class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
     """Cancel KuCoin Spot (HF) orders, synchronously.
 
     Args:
@@ -250,24 +250,8 @@ class KucoinSpotCancelOrder(_KucoinClientBase):
         server = send(ops.get_server_timestamp(), self._api, _MEASURE_ONCE, None)
         return self._apply_server_time(before, server, self._clock())
 
-    def close(self) -> None:
-        """Close the HTTP connections (not those of an http_client you passed in)."""
-        if self._owns_http_client:
-            self._api.get_httpx_client().close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
+class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
     """Cancel KuCoin Spot (HF) orders, with asyncio.
 
     Args:
@@ -398,19 +382,3 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase):
         before = self._clock()
         server = await asend(ops.get_server_timestamp(), self._api, _MEASURE_ONCE, None)
         return self._apply_server_time(before, server, self._clock())
-
-    async def aclose(self) -> None:
-        """Close the HTTP connections (not those of an http_client you passed in)."""
-        if self._owns_http_client:
-            await self._api.get_async_httpx_client().aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

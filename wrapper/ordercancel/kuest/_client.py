@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from types import TracebackType
-from typing import Self, TypeVar
+from typing import TypeVar
 
 import httpx
 
@@ -17,6 +16,7 @@ from .._http import (
     send,
     sync_http_client,
 )
+from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
 from ..errors import ConfigurationError
@@ -77,7 +77,7 @@ class _KuestClientBase:
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self.keys.api_key!r})"
 
 
-class KuestCancelOrder(_KuestClientBase):
+class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
     """Cancel Kuest CLOB orders, synchronously.
 
     Args:
@@ -189,24 +189,8 @@ class KuestCancelOrder(_KuestClientBase):
         """
         return self._send(ops.cancel_market_orders(market, asset_id))
 
-    def close(self) -> None:
-        """Close the HTTP connections (not those of an http_client you passed in)."""
-        if self._owns_http_client:
-            self._api.get_httpx_client().close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncKuestCancelOrder(_KuestClientBase):
+class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
     """Cancel Kuest CLOB orders, with asyncio.
 
     Args:
@@ -319,19 +303,3 @@ class AsyncKuestCancelOrder(_KuestClientBase):
             APIConnectionError: no answer came back.
         """
         return await self._send(ops.cancel_market_orders(market, asset_id))
-
-    async def aclose(self) -> None:
-        """Close the HTTP connections (not those of an http_client you passed in)."""
-        if self._owns_http_client:
-            await self._api.get_async_httpx_client().aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
