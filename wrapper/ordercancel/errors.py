@@ -46,8 +46,6 @@ __all__ = [
     "UnexpectedResponse",
 ]
 
-_BODY_PREVIEW = 200
-
 
 class OrderCancelError(Exception):
     """Base of every error ordercancel raises on purpose."""
@@ -124,12 +122,6 @@ class APIError(OrderCancelError):
         self.body = body
         self.headers = dict(headers)
         self.retry_after = retry_after
-
-    @property
-    def body_preview(self) -> str:
-        """The start of the body as text, for messages and logs."""
-        text = self.body[:_BODY_PREVIEW].decode("utf-8", errors="replace")
-        return text + ("..." if len(self.body) > _BODY_PREVIEW else "")
 
 
 class AuthenticationError(APIError):

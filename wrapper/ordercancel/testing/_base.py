@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -51,8 +50,3 @@ class SimulatedVenue:
         from ._served import ServedExchange
 
         return ServedExchange(self, host=host, port=port)
-
-
-def default_clock() -> float:
-    """Unix time in seconds."""
-    return time.time()
