@@ -58,7 +58,7 @@ def _diagnose_signature(request: httpx.Request, secret: str) -> str:
 def _check_signed_request(request: httpx.Request, case: dict[str, Any]) -> None:
     credentials = VECTORS["credentials"]
     wire = raw_target(request)
-    target = signed_target(request.url)
+    target = signed_target(wire)
     prehash = (
         request.headers.get("KC-API-TIMESTAMP", "")
         + request.method

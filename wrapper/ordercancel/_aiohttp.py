@@ -1,34 +1,50 @@
-"""The async clients' default transport: aiohttp under httpx, via httpx-aiohttp.
+"""The async clients' default: aiohttp's connection pool behind httpx, and a direct path to it.
 
 httpx's own async pool collapses with many requests in flight (a known httpcore issue), which a
-bulk cancel cannot afford; aiohttp's does not. httpx-aiohttp maps aiohttp's failures onto httpx's
-exception classes, but loosely: a server that drops the connection after the request was sent
-becomes `httpx.ConnectTimeout`, which reads as "never sent". The retry policy must not retry a
-cancel that may have landed as if it had not, so this subclass re-classifies by the original
-aiohttp exception: only a failure to connect counts as "not sent".
+bulk cancel cannot afford; aiohttp's does not. Two pieces:
+
+- `AiohttpTransport`, httpx-aiohttp's transport with two fixes. httpx-aiohttp maps aiohttp's
+  failures onto httpx's classes loosely (a server that drops the connection after the request
+  was sent becomes `httpx.ConnectTimeout`, which reads as "never sent"), and the retry policy
+  must not retry a cancel that may have landed as if it had not: failures are classed here by
+  the original aiohttp exception. And aiohttp's own silent re-sending is switched off.
+- `DirectAsyncClient`, the httpx.AsyncClient the async clients create when given no transport.
+  httpx's request machinery costs more CPU than aiohttp's whole request, so the requests the
+  generated code makes are built here and handed straight to the transport's aiohttp session.
 """
 
 from __future__ import annotations
 
+import json as jsonlib
+import re
 from collections.abc import AsyncIterator
+from typing import Any
+from urllib.request import getproxies
 
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport as _LibraryTransport
 
+from ._auth import SigningAuth
+from ._fast_httpx import AsyncClient, base_parts, fold_plain_params
+
+
+def _failure(exc: aiohttp.ClientError) -> type[httpx.TransportError]:
+    """The httpx class for an aiohttp failure: only a failure to connect means "not sent"."""
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return httpx.ConnectError
+    if isinstance(exc, aiohttp.ServerTimeoutError):
+        return httpx.ReadTimeout
+    return httpx.RemoteProtocolError  # may have been sent
+
 
 def _reclassify(exc: httpx.TransportError) -> httpx.TransportError:
     cause = exc.__cause__
-    message = str(exc) or type(cause).__name__
-    if isinstance(cause, aiohttp.ConnectionTimeoutError):
-        return httpx.ConnectTimeout(message)
-    if isinstance(cause, aiohttp.ClientConnectorError):
-        return httpx.ConnectError(message)
-    if isinstance(cause, aiohttp.ServerTimeoutError):
-        return httpx.ReadTimeout(message)
-    if isinstance(cause, aiohttp.ClientConnectionError | aiohttp.ClientPayloadError):
-        return httpx.RemoteProtocolError(message)  # may have been sent
-    return exc
+    if not isinstance(cause, aiohttp.ClientError):
+        return exc
+    return _failure(cause)(str(exc) or type(cause).__name__)
 
 
 class _ReclassifiedStream(httpx.AsyncByteStream):
@@ -60,7 +76,14 @@ class AiohttpTransport(_LibraryTransport):
         session = super().get_client()
         # Private but stable (aiohttp's own test utilities set it); tests guard it.
         session._retry_connection = False
+        session._cookie_jar = aiohttp.DummyCookieJar()
         return session
+
+    def session(self) -> aiohttp.ClientSession:
+        """The aiohttp session requests go through, created on first use."""
+        if not isinstance(self.client, aiohttp.ClientSession):
+            self.client = self.get_client()
+        return self.client
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` through aiohttp."""
@@ -70,4 +93,150 @@ class AiohttpTransport(_LibraryTransport):
             raise _reclassify(exc) from exc
         assert isinstance(response.stream, httpx.AsyncByteStream)
         response.stream = _ReclassifiedStream(response.stream)
+        return response
+
+
+# Paths httpx sends exactly as written: segments of unreserved characters and %XX escapes, none
+# starting with a dot (httpx would resolve "." and ".." segments).
+_VERBATIM_PATH = re.compile(r"(?:/(?!\.)(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*)+")
+
+
+def _json_body(value: Any) -> bytes:
+    """`value` as httpx 0.28 encodes `json=`."""
+    return jsonlib.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+class _DirectResponse(httpx.Response):
+    """An answer to a direct request; its `request` is built when first asked for.
+
+    Nothing on the way to the venue's parser reads it; logs, cookies and errors do.
+    """
+
+    def __init__(
+        self, answer: aiohttp.ClientResponse, content: bytes, sent: tuple[str, str, Any, bytes]
+    ) -> None:
+        # A stream, as on httpx's own path (`content=` would add a Content-Length header).
+        super().__init__(
+            answer.status, headers=answer.raw_headers, stream=httpx.ByteStream(content)
+        )
+        self.read()  # decoded as httpx decodes a streamed answer (gzip, deflate, ...)
+        self._sent = sent
+
+    @property
+    def request(self) -> httpx.Request:
+        """The request this answers (as sent)."""
+        if self._request is None:
+            self._request = _sent_request(*self._sent)
+        return self._request
+
+    @request.setter
+    def request(self, value: httpx.Request) -> None:
+        self._request = value
+
+
+def _sent_request(method: str, url: str, headers: Any, body: bytes) -> httpx.Request:
+    return httpx.Request(method, url, headers=headers, content=body)
+
+
+class DirectAsyncClient(AsyncClient):
+    """The default httpx.AsyncClient of the async clients: plain requests skip httpx.
+
+    A request of the generated code's shape - a path, plain query values, a JSON body or none,
+    signed by a `SigningAuth` - is built here as httpx builds it: the same URL text, the same
+    headers in the same order, the same JSON bytes, signed by the same `signing_headers`. It is
+    sent through the transport's aiohttp session with the client's timeouts, and its answer is
+    an httpx.Response that passes through the client's cookie jar and response hooks as in
+    httpx. Everything else (cookies in the jar, request hooks, an environment proxy, any other
+    argument) goes through httpx.AsyncClient as usual. tests/test_direct_path.py holds the two
+    paths to the same bytes on the wire.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._aiohttp = AiohttpTransport()
+        super().__init__(transport=self._aiohttp, **kwargs)
+        # httpx routes a proxied URL to its own proxy transport, not to ours.
+        proxies = getproxies()
+        self._direct = not any(proxies.get(scheme) for scheme in ("http", "https", "all"))
+
+    async def request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        headers: Any = None,
+        **options: Any,
+    ) -> httpx.Response:
+        """Send a request: directly when it has the generated code's shape, else through httpx."""
+        target = self._direct_target(method, url, params, json, headers, options)
+        if target is None:
+            return await super().request(
+                method, url, params=params, json=json, headers=headers, **options
+            )
+        return await self._send_direct(method.upper(), target, json, headers)
+
+    def _direct_target(
+        self, method: str, url: Any, params: Any, json: Any, headers: Any, options: Any
+    ) -> str | None:
+        """The path and query to send directly, or None when httpx must build the request."""
+        if options or not self._direct or self.is_closed or self.params or self.cookies:
+            return None
+        if self.event_hooks["request"] or self.follow_redirects:
+            return None
+        if not isinstance(self.auth, SigningAuth) or base_parts(self) is None:
+            return None
+        if headers is not None and not (
+            type(headers) is dict and all(type(v) is str for v in headers.values())
+        ):
+            return None
+        if json is None and method.upper() in ("POST", "PUT", "PATCH"):
+            return None  # httpx adds "Content-Length: 0" first: not worth a case of its own
+        if type(url) is not str or url.startswith("//") or not _VERBATIM_PATH.fullmatch(url):
+            return None
+        target, rest = fold_plain_params(url, params)
+        return target if not rest and type(target) is str else None
+
+    async def _send_direct(
+        self, method: str, target: str, json: Any, extra_headers: dict[str, str] | None
+    ) -> httpx.Response:
+        origin, base_path = base_parts(self) or ("", "")
+        wire_target = base_path + target[1:]
+        url = origin + wire_target
+        body = b"" if json is None else _json_body(json)
+        # httpx's order: Host, the client's headers, the call's, the body's, then the signer's;
+        # a name set again keeps its place. Lower case, as httpx hands them to aiohttp.
+        headers = {"host": origin.partition("://")[2]}
+        headers.update(self.headers.multi_items())
+        if extra_headers:
+            headers.update((name.lower(), value) for name, value in extra_headers.items())
+        if json is not None:
+            headers.setdefault("content-length", str(len(body)))
+            headers.setdefault("content-type", "application/json")
+        assert isinstance(self.auth, SigningAuth)
+        signed = self.auth.signing_headers(method, wire_target, body)
+        headers.update((name.lower(), value) for name, value in signed.items())
+        timeout = self.timeout
+        try:
+            async with self._aiohttp.session().request(
+                method,
+                url,
+                headers=headers,
+                data=body or None,
+                allow_redirects=False,
+                auto_decompress=False,  # httpx decodes, as it does on its own path
+                compress=False,
+                timeout=aiohttp.ClientTimeout(
+                    sock_connect=timeout.connect, sock_read=timeout.read, connect=timeout.pool
+                ),
+            ) as answer:
+                content = await answer.read()
+        except aiohttp.ClientError as exc:
+            message = str(exc) or type(exc).__name__
+            raise _failure(exc)(message, request=_sent_request(method, url, headers, body)) from exc
+        response = _DirectResponse(answer, content, (method, url, headers, body))
+        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+            self.cookies.extract_cookies(response)
+        for hook in self.event_hooks["response"]:
+            await hook(response)
         return response

@@ -17,7 +17,7 @@ import httpx
 _PLAIN = re.compile(r"[A-Za-z0-9._~-]*")
 
 
-def _fold_plain_params(url: httpx.URL | str, params: Any) -> tuple[httpx.URL | str, Any]:
+def fold_plain_params(url: httpx.URL | str, params: Any) -> tuple[httpx.URL | str, Any]:
     """`url?k=v&...` when that is exactly what httpx would send for `params`, else both as given.
 
     httpx merges `params` into a URL by encoding them and parsing the URL once more. For a
@@ -36,34 +36,41 @@ def _fold_plain_params(url: httpx.URL | str, params: Any) -> tuple[httpx.URL | s
     return f"{url}?{'&'.join(parts)}", None
 
 
+def base_parts(client: httpx.Client | httpx.AsyncClient) -> tuple[str, str] | None:
+    """The client's base URL as text: (`scheme://host[:port]`, `/path/`); None if it has more.
+
+    httpx joins a path (one leading slash) to the base URL as `base path + path[1:]` (the base
+    path always ends in a slash). Kept per base URL object, so a replaced base URL is seen.
+    """
+    base = client.base_url
+    known = client.__dict__.get("_ordercancel_base")
+    if known is None or known[0] is not base:  # first call, or the base URL was replaced
+        parts = None
+        if base.is_absolute_url and not (base.userinfo or base.query or base.fragment):
+            parts = (
+                f"{base.scheme}://{base.netloc.decode('ascii')}",
+                base.raw_path.decode("ascii"),
+            )
+        known = (base, parts)
+        client.__dict__["_ordercancel_base"] = known
+    return known[1]
+
+
 def _prepared(
     client: httpx.Client | httpx.AsyncClient, url: httpx.URL | str, params: Any
 ) -> tuple[httpx.URL | str, Any]:
     """The `url` and `params` to build with: the same request, fewer URL parses.
 
     httpx parses a relative URL, then parses it again merged into `base_url`, then once more
-    merged with `params`. Plain parameters go into the text (`_fold_plain_params`), and a path
-    (one leading slash) is joined to the base URL's text as httpx joins them - the base URL
-    always ends in a slash; ours has no query or fragment - and parsed once.
+    merged with `params`. Plain parameters go into the text (`fold_plain_params`), and a path is
+    joined to the base URL's text as httpx joins them (`base_parts`) and parsed once.
     """
     if not client.params:
-        url, params = _fold_plain_params(url, params)
+        url, params = fold_plain_params(url, params)
     if type(url) is not str or not url.startswith("/") or url.startswith("//"):
         return url, params
-    base = client.base_url
-    known = client.__dict__.get("_ordercancel_base")
-    if known is None or known[0] is not base:  # first call, or the base URL was replaced
-        known = (base, _base_prefix(base))
-        client.__dict__["_ordercancel_base"] = known
-    prefix = known[1]
-    return (url, params) if prefix is None else (httpx.URL(prefix + url[1:]), params)
-
-
-def _base_prefix(base: httpx.URL) -> str | None:
-    """`scheme://host[:port]/path/` of `base` as text; None if it has more than that, or less."""
-    if not base.is_absolute_url or base.userinfo or base.query or base.fragment:
-        return None
-    return f"{base.scheme}://{base.netloc.decode('ascii')}{base.raw_path.decode('ascii')}"
+    parts = base_parts(client)
+    return (url, params) if parts is None else (httpx.URL(parts[0] + parts[1] + url[1:]), params)
 
 
 class Cookies(httpx.Cookies):

@@ -308,18 +308,19 @@ def async_http_client(
 
     hooks = [_aremember] if on_response is None else [_aremember, notify]
     if http_client is None:
+        settings: dict[str, Any] = {
+            "base_url": base_url,
+            "auth": auth,
+            "timeout": timeout,
+            "event_hooks": {"response": hooks},
+        }
         if transport is None:
             # Imported here: aiohttp costs ~100 ms to import, paid only by async users.
-            from ._aiohttp import AiohttpTransport
+            from ._aiohttp import DirectAsyncClient
 
-            transport = AiohttpTransport()
-        client = AsyncClient(
-            base_url=base_url,
-            auth=auth,
-            timeout=timeout,
-            transport=transport,
-            event_hooks={"response": hooks},
-        )
+            client: httpx.AsyncClient = DirectAsyncClient(**settings)
+        else:
+            client = AsyncClient(transport=transport, **settings)
         client._cookies = Cookies(client.cookies.jar)  # the same jar (see Cookies)
         return client
     http_client.base_url = httpx.URL(base_url)

@@ -1,4 +1,4 @@
-"""KuCoin request signing: a pure function and its httpx.Auth adapter.
+"""KuCoin request signing: the KC-API headers of a request, as an httpx.Auth.
 
 KuCoin signs `timestamp + METHOD + target + body` with HMAC-SHA256 keyed by the API secret, where
 `target` is the *decoded* path plus `?query` when there is a query. The wire form stays
@@ -10,11 +10,10 @@ from __future__ import annotations
 import base64
 import hmac
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from urllib.parse import unquote
 
-import httpx
-
+from .._auth import SigningAuth
 from ._keys import KucoinKeys
 
 
@@ -28,9 +27,9 @@ def hmac_b64(secret: str, message: str | bytes) -> str:
     return _hmac_b64(secret.encode(), message.encode() if isinstance(message, str) else message)
 
 
-def signed_target(url: httpx.URL) -> str:
-    """The text KuCoin signs for `url`: decoded path, plus decoded `?query` if there is one."""
-    return unquote(url.raw_path.decode("ascii"))
+def signed_target(target: str) -> str:
+    """The text KuCoin signs for a wire `target` (path and query): the same, percent-decoded."""
+    return unquote(target)
 
 
 PUBLIC_PATHS = frozenset({"/api/v1/timestamp"})
@@ -42,17 +41,14 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-class KucoinAuth(httpx.Auth):
+class KucoinAuth(SigningAuth):
     """Adds the KC-API headers to the final request; no I/O, one instance for sync and async.
 
     `clock` returns Unix milliseconds; `offset_ms` is added to it (see `sync_time`).
     """
 
-    requires_request_body = True
-
     def __init__(self, keys: KucoinKeys, clock: Callable[[], int] = now_ms) -> None:
         self._api_key = keys.api_key
-        self._secret = keys.api_secret
         self._secret_key = keys.api_secret.encode()  # encoded once, not per request
         self._key_version = keys.key_version
         self._passphrase = hmac_b64(keys.api_secret, keys.api_passphrase)
@@ -63,7 +59,7 @@ class KucoinAuth(httpx.Auth):
         return f"KucoinAuth(api_key={self._api_key!r}, offset_ms={self.offset_ms})"
 
     def headers(self, timestamp_ms: int, method: str, target: str, body: bytes) -> dict[str, str]:
-        """The signing headers for one request."""
+        """The signing headers for one request; `target` is the decoded text KuCoin signs."""
         timestamp = str(timestamp_ms)
         prehash = timestamp.encode() + method.upper().encode() + target.encode() + body
         return {
@@ -75,17 +71,8 @@ class KucoinAuth(httpx.Auth):
             "Content-Type": "application/json",
         }
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Sign `request` as it will be sent (public endpoints go unsigned)."""
-        if request.url.path in PUBLIC_PATHS:
-            yield request
-            return
-        request.headers.update(
-            self.headers(
-                self._clock() + self.offset_ms,
-                request.method,
-                signed_target(request.url),
-                request.content,
-            )
-        )
-        yield request
+    def signing_headers(self, method: str, target: str, body: bytes) -> dict[str, str]:
+        """The KC-API headers for a request (none for the public endpoints)."""
+        if target.partition("?")[0] in PUBLIC_PATHS:
+            return {}
+        return self.headers(self._clock() + self.offset_ms, method, signed_target(target), body)

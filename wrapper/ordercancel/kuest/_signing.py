@@ -1,4 +1,4 @@
-"""Kuest L2 request signing: a pure function and its httpx.Auth adapter.
+"""Kuest L2 request signing: a pure function, and the KUEST_* headers as an httpx.Auth.
 
     signature = urlsafe_base64(HMAC-SHA256(key=base64_decode(secret),
                                            msg=timestamp + METHOD + path + body))
@@ -13,10 +13,9 @@ import base64
 import hashlib
 import hmac
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 
-import httpx
-
+from .._auth import SigningAuth
 from ._keys import KuestKeys, decode_secret
 
 
@@ -31,10 +30,8 @@ def now_s() -> int:
     return int(time.time())
 
 
-class KuestAuth(httpx.Auth):
+class KuestAuth(SigningAuth):
     """Adds the KUEST_* headers to the final request; no I/O, one instance for sync and async."""
-
-    requires_request_body = True
 
     def __init__(self, keys: KuestKeys, clock: Callable[[], int] = now_s) -> None:
         self._address = keys.address
@@ -46,21 +43,16 @@ class KuestAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"KuestAuth(address={self._address!r}, api_key={self._api_key!r})"
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Sign `request` as it will be sent."""
+    def signing_headers(self, method: str, target: str, body: bytes) -> dict[str, str]:
+        """The KUEST_* headers for a request (the query is not signed)."""
         timestamp = str(self._clock())
-        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
-        request.headers.update(
-            {
-                "KUEST_ADDRESS": self._address,
-                "KUEST_API_KEY": self._api_key,
-                "KUEST_PASSPHRASE": self._passphrase,
-                "KUEST_TIMESTAMP": timestamp,
-                "KUEST_SIGNATURE": l2_signature(
-                    self._key, timestamp, request.method, path, request.content
-                ),
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-            }
-        )
-        yield request
+        path = target.partition("?")[0]
+        return {
+            "KUEST_ADDRESS": self._address,
+            "KUEST_API_KEY": self._api_key,
+            "KUEST_PASSPHRASE": self._passphrase,
+            "KUEST_TIMESTAMP": timestamp,
+            "KUEST_SIGNATURE": l2_signature(self._key, timestamp, method, path, body),
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
