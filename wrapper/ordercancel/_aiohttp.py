@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import json as jsonlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
-from urllib.request import getproxies
 
 import aiohttp
 import httpx
@@ -115,11 +114,11 @@ class _DirectResponse(httpx.Response):
     def __init__(
         self, answer: aiohttp.ClientResponse, content: bytes, sent: tuple[str, str, Any, bytes]
     ) -> None:
-        # A stream, as on httpx's own path (`content=` would add a Content-Length header).
+        # A stream, as on httpx's own path (`content=` would add a Content-Length header);
+        # `DirectAsyncClient` reads it.
         super().__init__(
             answer.status, headers=answer.raw_headers, stream=httpx.ByteStream(content)
         )
-        self.read()  # decoded as httpx decodes a streamed answer (gzip, deflate, ...)
         self._sent = sent
 
     @property
@@ -134,6 +133,14 @@ class _DirectResponse(httpx.Response):
         self._request = value
 
 
+def _update(headers: dict[str, str], new: Mapping[str, str]) -> None:
+    """`headers` updated as `httpx.Headers.update` does: a name set again moves to the end."""
+    for name, value in new.items():
+        key = name.lower()
+        headers.pop(key, None)
+        headers[key] = value
+
+
 def _sent_request(method: str, url: str, headers: Any, body: bytes) -> httpx.Request:
     return httpx.Request(method, url, headers=headers, content=body)
 
@@ -146,17 +153,14 @@ class DirectAsyncClient(AsyncClient):
     headers in the same order, the same JSON bytes, signed by the same `signing_headers`. It is
     sent through the transport's aiohttp session with the client's timeouts, and its answer is
     an httpx.Response that passes through the client's cookie jar and response hooks as in
-    httpx. Everything else (cookies in the jar, request hooks, an environment proxy, any other
-    argument) goes through httpx.AsyncClient as usual. tests/test_direct_path.py holds the two
-    paths to the same bytes on the wire.
+    httpx. Everything else (cookies in the jar, request hooks, any other argument) goes through
+    httpx.AsyncClient as usual. tests/*/test_*_direct.py hold the two paths to the same bytes
+    on the wire and the same outcomes.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         self._aiohttp = AiohttpTransport()
         super().__init__(transport=self._aiohttp, **kwargs)
-        # httpx routes a proxied URL to its own proxy transport, not to ours.
-        proxies = getproxies()
-        self._direct = not any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
     async def request(
         self,
@@ -180,7 +184,7 @@ class DirectAsyncClient(AsyncClient):
         self, method: str, url: Any, params: Any, json: Any, headers: Any, options: Any
     ) -> str | None:
         """The path and query to send directly, or None when httpx must build the request."""
-        if options or not self._direct or self.is_closed or self.params or self.cookies:
+        if options or self.is_closed or self.params or self.cookies:
             return None
         if self.event_hooks["request"] or self.follow_redirects:
             return None
@@ -204,18 +208,17 @@ class DirectAsyncClient(AsyncClient):
         wire_target = base_path + target[1:]
         url = origin + wire_target
         body = b"" if json is None else _json_body(json)
-        # httpx's order: Host, the client's headers, the call's, the body's, then the signer's;
-        # a name set again keeps its place. Lower case, as httpx hands them to aiohttp.
+        # Lower-case names, as httpx hands them to aiohttp, in httpx's order: Host, the client's
+        # headers, the call's, the body's, then the signer's.
         headers = {"host": origin.partition("://")[2]}
         headers.update(self.headers.multi_items())
         if extra_headers:
-            headers.update((name.lower(), value) for name, value in extra_headers.items())
+            _update(headers, extra_headers)
         if json is not None:
             headers.setdefault("content-length", str(len(body)))
             headers.setdefault("content-type", "application/json")
         assert isinstance(self.auth, SigningAuth)
-        signed = self.auth.signing_headers(method, wire_target, body)
-        headers.update((name.lower(), value) for name, value in signed.items())
+        _update(headers, self.auth.signing_headers(method, wire_target, body))
         timeout = self.timeout
         try:
             async with self._aiohttp.session().request(
@@ -239,4 +242,9 @@ class DirectAsyncClient(AsyncClient):
             self.cookies.extract_cookies(response)
         for hook in self.event_hooks["response"]:
             await hook(response)
+        try:  # after the hooks, as httpx reads: decoded as it decodes (gzip, deflate, ...)
+            response.read()
+        except httpx.DecodingError as exc:  # raised, as on httpx's path, with its request
+            exc.request = response.request
+            raise
         return response
