@@ -238,7 +238,7 @@ class DirectAsyncClient(AsyncClient):
             message = str(exc) or type(exc).__name__
             raise _failure(exc)(message, request=_sent_request(method, url, headers, body)) from exc
         response = _DirectResponse(answer, content, (method, url, headers, body))
-        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+        if "Set-Cookie" in answer.headers or "Set-Cookie2" in answer.headers:  # aiohttp's C lookup
             self.cookies.extract_cookies(response)
         for hook in self.event_hooks["response"]:
             await hook(response)

@@ -109,11 +109,13 @@ def _header_int(headers: Mapping[str, str], name: str) -> int | None:
 def rate_limit_info(headers: Mapping[str, str]) -> RateLimitInfo:
     """The `gw-ratelimit-*` values of an answer (None where absent or not a number)."""
     if isinstance(headers, httpx.Headers):
-        # One pass over the answer's headers instead of a scan per name; repeated headers are
-        # joined as `Headers.get` joins them.
+        # One pass over the answer's raw headers instead of a scan per name, decoding only
+        # these; repeated headers are joined as `Headers.get` joins them. (A value that is not
+        # ASCII is no number however it is decoded.)
         found: dict[str, str] = {}
-        for key, value in headers.multi_items():
-            if key.startswith("gw-ratelimit-"):
+        for raw_key, raw_value in headers.raw:
+            if raw_key.lower().startswith(b"gw-ratelimit-"):
+                key, value = raw_key.lower().decode("latin-1"), raw_value.decode("latin-1")
                 found[key] = f"{found[key]}, {value}" if key in found else value
         headers = found
     return RateLimitInfo(
