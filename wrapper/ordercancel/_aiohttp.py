@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json as jsonlib
 import re
+import time
 from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -220,6 +222,7 @@ class DirectAsyncClient(AsyncClient):
         assert isinstance(self.auth, SigningAuth)
         _update(headers, self.auth.signing_headers(method, wire_target, body))
         timeout = self.timeout
+        started = time.perf_counter()
         try:
             async with self._aiohttp.session().request(
                 method,
@@ -247,4 +250,5 @@ class DirectAsyncClient(AsyncClient):
         except httpx.DecodingError as exc:  # raised, as on httpx's path, with its request
             exc.request = response.request
             raise
+        response.elapsed = timedelta(seconds=time.perf_counter() - started)
         return response
