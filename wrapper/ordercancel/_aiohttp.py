@@ -73,10 +73,12 @@ class AiohttpTransport(_LibraryTransport):
     """
 
     def get_client(self) -> aiohttp.ClientSession:
-        """The aiohttp session, with its own resending switched off."""
+        """The aiohttp session, with its own resending and cookie store switched off."""
         session = super().get_client()
         # Private but stable (aiohttp's own test utilities set it); tests guard it.
         session._retry_connection = False
+        # httpx's jar is the client's one cookie store (it decides what is sent back); aiohttp's
+        # own would be a second one. (The session has no public setter for it.)
         session._cookie_jar = aiohttp.DummyCookieJar()
         return session
 
