@@ -61,6 +61,7 @@ def answers(draw: st.DrawFn) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
                 (200, _envelope("BTC-USDT")),
                 (200, _envelope(None, "400100", msg="order_not_exist_or_not_allow_to_cancel")),
                 (401, _envelope(None, "400005", msg="Invalid KC-API-SIGN")),
+                (401, _envelope(None, "400002", msg="Invalid KC-API-TIMESTAMP")),  # clock sync
                 (429, _envelope(None, "429000", msg="Too Many Requests")),
                 (503, b"<html>busy</html>"),
                 (200, b""),
