@@ -14,6 +14,7 @@ import asyncio
 import gzip
 import json
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -28,7 +29,8 @@ from ordercancel import (
     KucoinOrderNotCancellable,
     RetryPolicy,
 )
-from ordercancel._aiohttp import AiohttpTransport
+from ordercancel._aiohttp import AiohttpTransport, DirectAsyncClient
+from ordercancel.kucoin._signing import KucoinAuth
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 ONE_ATTEMPT = RetryPolicy(attempts=1)
@@ -186,3 +188,39 @@ def test_not_cancellable_reads_the_same_on_both_paths(capture_server: Any) -> No
         capture_server.reset(body=gzip.compress(body), headers=(("Content-Encoding", "gzip"),))
         outcome, _, _ = asyncio.run(_run(capture_server, KEYS, call, direct))
         assert outcome[0] is KucoinOrderNotCancellable
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "options"),
+    [
+        ("DELETE", "/api/v1/hf/orders?symbol=BTC-USDT", {}),  # a query already in the URL
+        ("DELETE", "/api/v1/hf/orders", {"params": {"symbol": "BTC USDT"}}),  # not plain
+        ("DELETE", "/api/v1/hf/orders/./x", {}),  # a dot segment httpx resolves
+        ("DELETE", "/api/v1/hf/orders/%7e", {}),  # a lower-case escape
+        ("POST", "/api/v1/hf/orders", {}),  # httpx adds Content-Length: 0 first
+        ("DELETE", "/api/v1/hf/orders", {"headers": [("X-A", "1")]}),  # not a dict
+        ("DELETE", "/api/v1/hf/orders", {"timeout": 3.0}),  # any other argument
+    ],
+)
+def test_requests_of_other_shapes_go_through_httpx(
+    capture_server: Any, monkeypatch: pytest.MonkeyPatch, method: str, url: str, options: Any
+) -> None:
+    capture_server.reset()
+    sent_by_httpx = []
+    send = httpx.AsyncClient.send
+
+    async def spy(self: httpx.AsyncClient, request: httpx.Request, **kwargs: Any) -> Any:
+        sent_by_httpx.append(request)
+        return await send(self, request, **kwargs)
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", spy)
+
+    async def one_request() -> None:
+        async with DirectAsyncClient(base_url=capture_server.url, auth=KucoinAuth(KEYS)) as client:
+            await client.request(method, url, **options)
+
+    asyncio.run(one_request())
+    assert len(sent_by_httpx) == 1
+    (received,) = capture_server.received
+    # aiohttp may re-escape the target (%7e as ~); it stays the same target decoded.
+    assert unquote(received.target) == unquote(sent_by_httpx[0].url.raw_path.decode())
