@@ -178,11 +178,12 @@ class DirectAsyncClient(AsyncClient):
     ) -> httpx.Response:
         """Send a request: directly when it has the generated code's shape, else through httpx."""
         target = self._direct_target(method, url, params, json, headers, options)
-        if target is None:
+        base = base_parts(self)
+        if target is None or base is None:
             return await super().request(
                 method, url, params=params, json=json, headers=headers, **options
             )
-        return await self._send_direct(method.upper(), target, json, headers)
+        return await self._send_direct(method.upper(), base, target, json, headers)
 
     def _direct_target(
         self, method: str, url: Any, params: Any, json: Any, headers: Any, options: Any
@@ -192,7 +193,7 @@ class DirectAsyncClient(AsyncClient):
             return None
         if self.event_hooks["request"] or self.follow_redirects:
             return None
-        if not isinstance(self.auth, SigningAuth) or base_parts(self) is None:
+        if not isinstance(self.auth, SigningAuth):
             return None
         if headers is not None and not (
             type(headers) is dict and all(type(v) is str for v in headers.values())
@@ -206,9 +207,14 @@ class DirectAsyncClient(AsyncClient):
         return target if not rest and type(target) is str else None
 
     async def _send_direct(
-        self, method: str, target: str, json: Any, extra_headers: dict[str, str] | None
+        self,
+        method: str,
+        base: tuple[str, str],
+        target: str,
+        json: Any,
+        extra_headers: dict[str, str] | None,
     ) -> httpx.Response:
-        origin, base_path = base_parts(self) or ("", "")
+        origin, base_path = base
         wire_target = base_path + target[1:]
         url = origin + wire_target
         body = b"" if json is None else _json_body(json)

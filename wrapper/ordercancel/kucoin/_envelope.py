@@ -114,8 +114,9 @@ def rate_limit_info(headers: Mapping[str, str]) -> RateLimitInfo:
         # ASCII is no number however it is decoded.)
         found: dict[str, str] = {}
         for raw_key, raw_value in headers.raw:
-            if raw_key.lower().startswith(b"gw-ratelimit-"):
-                key, value = raw_key.lower().decode("latin-1"), raw_value.decode("latin-1")
+            lower_key = raw_key.lower()
+            if lower_key.startswith(b"gw-ratelimit-"):
+                key, value = lower_key.decode("latin-1"), raw_value.decode("latin-1")
                 found[key] = f"{found[key]}, {value}" if key in found else value
         headers = found
     return RateLimitInfo(
