@@ -203,6 +203,26 @@ def test_no_slot_within_the_total_timeout_raises_at_once_and_sends_nothing(conne
     assert limiter.reserve() == pytest.approx(1.0 + MARGIN)  # the refused call holds nothing
 
 
+def test_a_bulk_cancel_reports_the_ids_it_had_no_slot_for(connect):
+    """Kuest `cancel_orders`, one request per id: each id is a call with its own timeout."""
+    exchange = KuestExchange()
+    orders = [exchange.add_order() for _ in range(5)]
+    driver = connect(
+        "kuest",
+        keys=exchange.keys,
+        transport=exchange.transport(),
+        rate_limiter=RateLimiter(3, 1.0, clock=Clock()),
+        retry=RetryPolicy(total_timeout=0.5),
+        max_in_flight=1,
+    )
+    outcomes = driver.call("cancel_orders", [o.order_id for o in orders])
+    assert [o.order_id for o in outcomes] == [o.order_id for o in orders]
+    assert [o.ok for o in outcomes] == [True, True, True, False, False]
+    assert all(isinstance(o.error, RateLimitWaitTooLong) for o in outcomes[3:])
+    assert len(exchange.received) == 3
+    assert [exchange.order(o.order_id).state for o in orders[3:]] == ["live", "live"]
+
+
 @pytest.mark.parametrize("failure", ["server_error", "drop"])
 @pytest.mark.parametrize("venue", ["kucoin", "kuest"])
 def test_a_retry_with_no_slot_in_time_raises_the_last_attempts_error(
