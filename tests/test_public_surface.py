@@ -52,6 +52,7 @@ EXPECTED = [
     "PartialCancelAccepted",
     "PermissionDenied",
     "RateLimitInfo",
+    "RateLimitWaitTooLong",
     "RateLimited",
     "RateLimiter",
     "RetryPolicy",

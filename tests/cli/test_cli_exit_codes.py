@@ -277,9 +277,11 @@ def test_connection_refused_is_6(cli: Cli, kucoin_exchange: KucoinExchange) -> N
     assert "retrying" in ran.err  # never sent, so safely retried; stdout stays one JSON object
 
 
-def test_dropped_connection_is_6_and_not_retried(cli: Cli, kucoin_exchange: KucoinExchange) -> None:
+def test_dropped_connection_on_every_attempt_is_6(
+    cli: Cli, kucoin_exchange: KucoinExchange
+) -> None:
     order = kucoin_exchange.add_order()
-    kucoin_exchange.faults.drop()
+    kucoin_exchange.faults.drop(count=3)  # the default policy's 3 attempts (a full cancel retries)
 
     ran = cli("kucoin", "order", order.order_id, "--symbol", "BTC-USDT", "--json",
               "--base-url", kucoin_exchange.base_url, kucoin=kucoin_exchange)  # fmt: skip
@@ -289,13 +291,14 @@ def test_dropped_connection_is_6_and_not_retried(cli: Cli, kucoin_exchange: Kuco
     assert error["type"] == "APIConnectionError"
     assert error["request_sent"] is True
     assert kucoin_exchange.faults.pending == 0
-    assert kucoin_exchange.received == []  # no second attempt reached the venue
+    assert kucoin_exchange.received == []  # no attempt reached the venue
     assert kucoin_exchange.order(order.order_id).state == "live"
 
 
 def test_kuest_answer_lost_after_the_cancel_is_6(cli: Cli, kuest_exchange: KuestExchange) -> None:
     order = kuest_exchange.add_order()
     kuest_exchange.faults.drop(when="after")  # the venue cancels, then the answer is lost
+    kuest_exchange.faults.drop(count=2)  # and the two retries get no answer either
 
     ran = cli("kuest", "orders", order.order_id, "--json",
               "--base-url", kuest_exchange.base_url, kuest=kuest_exchange)  # fmt: skip

@@ -243,9 +243,9 @@ class CountingLimiter(RateLimiter):
         super().__init__(10_000, 1.0)
         self.weights: list[int] = []
 
-    def reserve(self, weight: int = 1) -> float:
+    def book(self, weight: int = 1, **kwargs: Any) -> Any:
         self.weights.append(weight)
-        return super().reserve(weight)
+        return super().book(weight, **kwargs)
 
 
 @twins

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -168,16 +169,16 @@ def test_threads_with_random_weights_never_over_book(weights: list[int], threads
 
 
 class RecordingLimiter(RateLimiter):
-    """Records each reservation's delay (acquire and acquire_async both reserve)."""
+    """Records each booking's delay (acquire and acquire_async both book)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.delays: list[float] = []
 
-    def reserve(self, weight: int = 1) -> float:
-        delay = super().reserve(weight)
-        self.delays.append(delay)
-        return delay
+    def book(self, weight: int = 1, **kwargs: Any) -> Any:
+        booking = super().book(weight, **kwargs)
+        self.delays.append(booking.wait)
+        return booking
 
 
 def test_threads_and_asyncio_tasks_share_one_limiter() -> None:

@@ -21,6 +21,7 @@ import asyncio
 import base64
 import collections
 import hmac
+import logging
 import random
 import time
 from decimal import Decimal
@@ -112,7 +113,15 @@ class Capturing(httpx.BaseTransport, httpx.AsyncBaseTransport):
 class Run:
     """One served venue, one client (sync or async), a fault plan, and the checks of every call."""
 
-    def __init__(self, venue: str, mode: str, exchange: Any, stats: Any, rec: Any) -> None:
+    def __init__(
+        self,
+        venue: str,
+        mode: str,
+        exchange: Any,
+        stats: Any,
+        rec: Any,
+        policy: RetryPolicy = POLICY,
+    ) -> None:
         self.venue, self.mode, self.exchange, self.stats, self.rec = (
             venue,
             mode,
@@ -129,7 +138,7 @@ class Run:
             "keys": exchange.keys,
             "base_url": exchange.base_url,
             "timeout": TIMEOUT,
-            "retry": POLICY,
+            "retry": policy,
             "transport": Capturing(inner, self.signatures),
         }
         if venue == "kuest":
@@ -484,19 +493,23 @@ def test_kuest_random_mix(mode, seed, fault_stats, record_logs):
     _run("kuest", mode, fault_stats, record_logs, exchange, body)
 
 
+@pytest.mark.parametrize("attempts", [1, 3])
 @pytest.mark.parametrize("venue", ["kucoin", "kuest"])
-def test_a_dropped_delete_is_never_resent_by_the_transport(mode, venue):
-    """A connection dropped after the venue applied the cancel: one request, one typed error.
+def test_a_dropped_delete_is_never_resent_by_the_transport(mode, venue, attempts, record_logs):
+    """A connection dropped after the venue applied the cancel: only our retry sends it again.
 
     The async default transport (aiohttp) must not silently resend the DELETE: the resend finds
     the order gone and the caller hears "not cancellable" about an order its own request
-    cancelled, with no log line and no retry decision of ours.
+    cancelled, with no log line and no retry decision of ours. So: one DELETE per attempt of
+    the policy, each resend announced by a WARNING, and the outcome says the first may have
+    cancelled it.
     """
     exchange = KucoinExchange() if venue == "kucoin" else KuestExchange()
     order = exchange.add_order()
     exchange.faults.drop(when="after")
-    with exchange.serve(), stamina.set_testing(True, attempts=3):
-        run = Run(venue, mode, exchange, collections.Counter(), LogRecorderStub())
+    policy = RetryPolicy(attempts=attempts, backoff_initial=0.001, backoff_jitter=0)
+    with exchange.serve(), stamina.set_testing(False), record_logs() as rec:
+        run = Run(venue, mode, exchange, collections.Counter(), LogRecorderStub(), policy)
         try:
             if venue == "kucoin":
                 outcome, _ = run.invoke("cancel_order_by_order_id", order.order_id, SYM)
@@ -504,10 +517,18 @@ def test_a_dropped_delete_is_never_resent_by_the_transport(mode, venue):
                 outcome, _ = run.invoke("cancel_order", order.order_id)
         finally:
             run.close()
-    assert [r.method for r in exchange.received] == ["DELETE"], exchange.received
-    assert isinstance(outcome, APIConnectionError), repr(outcome)
-    assert outcome.request_sent is True
+    retries = [r for r in rec.at(logging.WARNING) if r.getMessage().startswith("retrying")]
+    sent = 1 if attempts == 1 else 2  # the retry finds the order gone: no third attempt
+    assert [r.method for r in exchange.received] == ["DELETE"] * sent, exchange.received
+    assert len(retries) == sent - 1
     assert exchange.order(order.order_id).state in DONE
+    if attempts == 1:
+        assert isinstance(outcome, APIConnectionError), repr(outcome)
+        assert outcome.request_sent is True
+    else:
+        assert isinstance(outcome, OrderGoneAfterRetry), repr(outcome)
+        assert isinstance(outcome.earlier, APIConnectionError)
+        assert outcome.earlier.request_sent is True
 
 
 class LogRecorderStub:

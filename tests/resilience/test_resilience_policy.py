@@ -12,6 +12,7 @@ import itertools
 import json
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -168,8 +169,7 @@ def test_connection_failure_on_every_attempt_is_raised_as_not_sent(connect, venu
     assert info.value.request_sent is False
 
 
-@VENUES
-@pytest.mark.parametrize(
+AFTER_SEND = pytest.mark.parametrize(
     ("failure", "error"),
     [
         (httpx.ReadTimeout, APITimeoutError),
@@ -178,11 +178,42 @@ def test_connection_failure_on_every_attempt_is_raised_as_not_sent(connect, venu
         (httpx.ReadError, APIConnectionError),
     ],
 )
-def test_failure_after_send_is_not_retried(connect, venue, failure, error):
+
+
+@VENUES
+@AFTER_SEND
+def test_full_cancel_failure_after_send_is_retried(connect, venue, failure, error):
+    """A full cancel is idempotent in effect: a failure that may have landed is retried."""
     script = Script(failure, ok_answer(venue))
+    driver = open_scripted(connect, venue, script)
+    with stamina.set_testing(True, attempts=3):
+        result = cancel(driver)
+    assert len(script.requests) == 2
+    assert getattr(result, "order_id", None) == (OID if venue == "kucoin" else KQ_OID)
+
+
+@VENUES
+@AFTER_SEND
+def test_full_cancel_failure_after_send_on_every_attempt_is_raised_as_sent(
+    connect, venue, failure, error
+):
+    script = Script(failure)
     driver = open_scripted(connect, venue, script)
     with stamina.set_testing(True, attempts=3), pytest.raises(error) as info:
         cancel(driver)
+    assert len(script.requests) == 3
+    assert info.value.request_sent is True
+    if error is APIConnectionError:
+        assert not isinstance(info.value, APITimeoutError)
+
+
+@AFTER_SEND
+def test_kucoin_partial_cancel_failure_after_send_is_not_retried(connect, failure, error):
+    """A partial cancel is not idempotent: once it may have landed it is never sent again."""
+    script = Script(failure, kc(data={"orderId": OID, "cancelSize": "0.5"}))
+    driver = open_scripted(connect, "kucoin", script)
+    with stamina.set_testing(True, attempts=3), pytest.raises(error) as info:
+        driver.call("cancel_partial_order", OID, SYM, "0.5")
     assert len(script.requests) == 1
     assert info.value.request_sent is True
     if error is APIConnectionError:
@@ -190,16 +221,34 @@ def test_failure_after_send_is_not_retried(connect, venue, failure, error):
 
 
 @VENUES
-def test_dropped_connection_after_the_venue_applied_it_is_not_retried(connect, venue):
+def test_dropped_connection_after_the_venue_applied_it_is_retried_and_gone(connect, venue):
     exchange = KucoinExchange() if venue == "kucoin" else KuestExchange()
     order = exchange.add_order()
     exchange.faults.drop(when="after")
     driver = connect(venue, keys=exchange.keys, transport=exchange.transport())
-    with stamina.set_testing(True, attempts=3), pytest.raises(APIConnectionError) as info:
+    with stamina.set_testing(True, attempts=3), pytest.raises(OrderGoneAfterRetry) as info:
         cancel_sim_order(driver, order)
-    assert info.value.request_sent is True
-    assert len(exchange.received) == 1
+    assert isinstance(info.value.earlier, APIConnectionError)
+    assert info.value.earlier.request_sent is True
+    assert isinstance(info.value.final, OrderNotCancellable)
+    assert len(exchange.received) == 2
     assert exchange.order(order.order_id).state in ("cancelled", "canceled")
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_kucoin_partial_cancel_dropped_is_sent_once(connect, when):
+    exchange = KucoinExchange()
+    order = exchange.add_order(SYM, "2")
+    exchange.faults.drop(when=when)
+    driver = connect("kucoin", keys=exchange.keys, transport=exchange.transport())
+    with stamina.set_testing(True, attempts=3), pytest.raises(APIConnectionError) as info:
+        driver.call("cancel_partial_order", order.order_id, SYM, "0.5")
+    assert info.value.request_sent is True
+    assert exchange.faults.pending == 0
+    assert len(exchange.received) == (1 if when == "after" else 0)  # no second request
+    assert exchange.order(order.order_id).canceled_size == (
+        Decimal("0.5") if when == "after" else 0
+    )
 
 
 def test_rate_limit_hint_kucoin_is_waited_in_milliseconds(connect):
@@ -675,19 +724,34 @@ def test_timeout_and_total_timeout_are_overridable(connect, venue):
 
 
 @VENUES
-def test_a_read_timeout_from_a_slow_venue_is_raised_not_retried(connect, venue):
+def test_a_read_timeout_from_a_slow_venue_is_retried_and_the_retry_cancels(connect, venue):
     exchange = KucoinExchange() if venue == "kucoin" else KuestExchange()
     order = exchange.add_order()
-    exchange.faults.delay(0.5, when="before")
+    exchange.faults.delay(0.5, when="before")  # the first attempt times out, never applied
     driver = connect(
         venue, keys=exchange.keys, transport=exchange.transport(), timeout=httpx.Timeout(0.1)
     )
+    with stamina.set_testing(True, attempts=3):
+        result = cancel_sim_order(driver, order)
+    assert result.order_id == order.order_id
+    assert exchange.faults.pending == 0
+    assert exchange.order(order.order_id).state in ("cancelled", "canceled")
+
+
+def test_a_read_timeout_on_a_partial_cancel_is_raised_not_retried(connect):
+    exchange = KucoinExchange()
+    order = exchange.add_order(SYM, "2")
+    exchange.faults.delay(0.5, when="before")
+    driver = connect(
+        "kucoin", keys=exchange.keys, transport=exchange.transport(), timeout=httpx.Timeout(0.1)
+    )
     started = time.perf_counter()
     with stamina.set_testing(True, attempts=3), pytest.raises(APITimeoutError) as info:
-        cancel_sim_order(driver, order)
+        driver.call("cancel_partial_order", order.order_id, SYM, "0.5")
     assert time.perf_counter() - started < 0.45
     assert info.value.request_sent is True
-    assert exchange.order(order.order_id).state == "live"  # a "before" delay never applied it
+    assert exchange.received == []  # one request, and a "before" delay never applied it
+    assert exchange.order(order.order_id).canceled_size == 0
 
 
 def test_cancel_result_type_is_the_documented_one(connect):

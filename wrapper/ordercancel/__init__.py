@@ -20,6 +20,7 @@ from .errors import (
     PermissionDenied,
     RateLimited,
     RateLimitInfo,
+    RateLimitWaitTooLong,
     ServerError,
     UnexpectedResponse,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "PartialCancelAccepted",
     "PermissionDenied",
     "RateLimitInfo",
+    "RateLimitWaitTooLong",
     "RateLimited",
     "RateLimiter",
     "RetryPolicy",

@@ -20,7 +20,13 @@ import httpx
 from ._fast_httpx import AsyncClient, Client, Cookies
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy, RetryState
-from .errors import APIConnectionError, APITimeoutError, ConfigurationError, OrderCancelError
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    OrderCancelError,
+    RateLimitWaitTooLong,
+)
 
 T = TypeVar("T")
 logger = logging.getLogger("ordercancel")
@@ -185,11 +191,14 @@ def send(
     The first attempt runs bare: most calls succeed at once and need none of stamina's
     machinery. Only a failure enters stamina's loop, which replays it as attempt 1 (the same
     retry decision, log line, backoff and attempt numbers as if stamina had run it).
+
+    Raises:
+        RateLimitWaitTooLong: the limiter has no slot within `policy.total_timeout`; not sent.
     """
     began = time.monotonic()
+    if limiter is not None:
+        limiter.acquire(operation.weight, max_wait=policy.total_timeout)
     try:
-        if limiter is not None:
-            limiter.acquire(operation.weight)
         return operation.parse(_attempt(operation, client, 1))
     except Exception as exc:
         first: Exception = exc
@@ -208,15 +217,18 @@ def _send_retrying(
 
     state = RetryState(policy, _describe(operation), idempotent=operation.idempotent, began=began)
     replay: Exception | None = first
-    for attempt in stamina.retry_context(on=state.backoff, **_retry_arguments(policy, began)):
-        with attempt:
-            if replay is not None:  # attempt 1, already run by `send`
-                failed, replay = replay, None
-                raise failed
-            if limiter is not None:
-                limiter.acquire(operation.weight)
-            raw = _attempt(operation, client, attempt.num)
-            return state.parse(operation.parse, raw, operation.after_landed)
+    try:
+        for attempt in stamina.retry_context(on=state.backoff, **_retry_arguments(policy, began)):
+            with attempt:
+                if replay is not None:  # attempt 1, already run by `send`
+                    failed, replay = replay, None
+                    raise failed
+                if limiter is not None:
+                    limiter.acquire(operation.weight, max_wait=state.time_left())
+                raw = _attempt(operation, client, attempt.num)
+                return state.parse(operation.parse, raw, operation.after_landed)
+    except RateLimitWaitTooLong as exc:
+        raise state.no_slot(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
     raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
 
 
@@ -226,11 +238,14 @@ async def asend(
     """Run `operation` with the generated async client under `policy`; return its result.
 
     Like `send`: a bare first attempt, and stamina's loop only after a failure.
+
+    Raises:
+        RateLimitWaitTooLong: the limiter has no slot within `policy.total_timeout`; not sent.
     """
     began = time.monotonic()
+    if limiter is not None:
+        await limiter.acquire_async(operation.weight, max_wait=policy.total_timeout)
     try:
-        if limiter is not None:
-            await limiter.acquire_async(operation.weight)
         return operation.parse(await _aattempt(operation, client, 1))
     except Exception as exc:
         first: Exception = exc
@@ -249,15 +264,20 @@ async def _asend_retrying(
 
     state = RetryState(policy, _describe(operation), idempotent=operation.idempotent, began=began)
     replay: Exception | None = first
-    async for attempt in stamina.retry_context(on=state.backoff, **_retry_arguments(policy, began)):
-        with attempt:
-            if replay is not None:  # attempt 1, already run by `asend`
-                failed, replay = replay, None
-                raise failed
-            if limiter is not None:
-                await limiter.acquire_async(operation.weight)
-            raw = await _aattempt(operation, client, attempt.num)
-            return state.parse(operation.parse, raw, operation.after_landed)
+    try:
+        async for attempt in stamina.retry_context(
+            on=state.backoff, **_retry_arguments(policy, began)
+        ):
+            with attempt:
+                if replay is not None:  # attempt 1, already run by `asend`
+                    failed, replay = replay, None
+                    raise failed
+                if limiter is not None:
+                    await limiter.acquire_async(operation.weight, max_wait=state.time_left())
+                raw = await _aattempt(operation, client, attempt.num)
+                return state.parse(operation.parse, raw, operation.after_landed)
+    except RateLimitWaitTooLong as exc:
+        raise state.no_slot(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
     raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
 
 

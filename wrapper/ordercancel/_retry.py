@@ -4,13 +4,22 @@ Retried, with every attempt signed afresh:
 - a connection that failed before the request was sent (connect error or timeout, pool timeout);
 - a rate-limit answer, after the venue's hint (`gw-ratelimit-reset` for KuCoin, `Retry-After`
   for Kuest) when that hint is at most `max_rate_limit_wait`; with no hint, the backoff below;
-- a server error (HTTP 5xx, KuCoin 500000), with exponential backoff and jitter.
-Nothing else is retried: no other 4xx, and no failure after the request may have been sent
-(a read timeout or a dropped connection), since only the venue knows whether that cancel landed.
+- a server error (HTTP 5xx, KuCoin 500000), with exponential backoff and jitter;
+- a full cancel whose connection broke or timed out after the request may have been sent (a
+  read timeout, a dropped connection), with the same backoff: cancelling an order, a symbol or
+  everything a second time does no more than the first time did.
+Nothing else is retried: no other 4xx, and never a partial cancel (`idempotent=False`) that may
+have landed, after a 5xx or a broken connection alike, since a second landing would cancel the
+size twice; it raises with `request_sent=True`. All within `attempts` and `total_timeout`.
 
-A cancel whose earlier attempt may have reached the venue (it answered 5xx) and whose retry is
-answered "not found / not cancellable" raises `OrderGoneAfterRetry`: most likely the earlier
-attempt did cancel it, but only the order's state can tell.
+A cancel whose earlier attempt may have reached the venue (it answered 5xx, or the connection
+broke after sending) and whose retry is answered "not found / not cancellable" raises
+`OrderGoneAfterRetry`: most likely the earlier attempt did cancel it, but only the order's state
+can tell.
+
+The client-side rate limiter's wait counts against `total_timeout`: a call that cannot get a slot
+in time raises `RateLimitWaitTooLong` and sends nothing; a retry that cannot is not made, and the
+call raises the error of its last attempt.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from .errors import (
     OrderCancelError,
     OrderNotCancellable,
     RateLimited,
+    RateLimitWaitTooLong,
     ServerError,
 )
 
@@ -99,7 +109,8 @@ class RetryState:
         policy: The retry policy.
         describe: The call's name, for log lines.
         idempotent: False when a second landing does more than the first (a partial cancel):
-            then a 5xx, which may have landed, is not retried.
+            then a failure that may have landed (a 5xx, a connection broken after sending) is
+            not retried.
         began: `time.monotonic()` when the call began (the total timeout counts from there).
     """
 
@@ -111,6 +122,7 @@ class RetryState:
         self._idempotent = idempotent
         self._began = began
         self._maybe_landed: OrderCancelError | None = None
+        self._last_failure: Exception | None = None
         self._attempt = 0
 
     def _decide(self, exc: Exception) -> bool | float:
@@ -119,23 +131,30 @@ class RetryState:
             if hint is None:
                 return True
             return hint if hint <= self.policy.max_rate_limit_wait else False
-        if isinstance(exc, ServerError):
+        if isinstance(exc, ServerError) or (
+            isinstance(exc, APIConnectionError) and exc.request_sent
+        ):
             self._maybe_landed = exc
             return self._idempotent
-        if isinstance(exc, APIConnectionError):
-            return not exc.request_sent
-        return False
+        return isinstance(exc, APIConnectionError)  # never sent: always safe to send
+
+    def time_left(self) -> float:
+        """Seconds left of the call's total timeout (negative once it is spent)."""
+        return self.policy.total_timeout - (time.monotonic() - self._began)
 
     def _fits(self, decision: bool | float) -> bool:
         """Whether the wait before another attempt ends within the total timeout."""
         policy = self.policy
         shortest = min(policy.backoff_max, policy.backoff_initial * 2 ** (self._attempt - 1))
         wait = shortest if decision is True else float(decision)
-        return time.monotonic() - self._began + wait < policy.total_timeout
+        return wait < self.time_left()
 
     def backoff(self, exc: Exception) -> bool | float:
         """Whether to retry after `exc` (True: exponential backoff; a float: wait that long)."""
+        if isinstance(exc, RateLimitWaitTooLong):
+            return False  # a retry found no rate-limit slot in time: see `no_slot`
         self._attempt += 1
+        self._last_failure = exc
         decision = self._decide(exc)
         if decision is not False and not self._fits(decision):
             decision = False
@@ -172,3 +191,13 @@ class RetryState:
         if self._maybe_landed is not None and after_landed is not None:
             return after_landed(result, self._maybe_landed)
         return result
+
+    def no_slot(self, exc: RateLimitWaitTooLong) -> Exception:
+        """The error to raise when a retry found no rate-limit slot in time: the last attempt's.
+
+        Nothing more was sent, so the call ends as its last attempt did (a `request_sent` or a
+        possibly landed 5xx stays visible); raised inside `except`, `exc` becomes its context.
+        """
+        assert self._last_failure is not None, "only a retry waits under a RetryState"
+        logger.warning("not retrying %s: %s", self._describe, exc)
+        return self._last_failure

@@ -8,6 +8,7 @@ Every error the library raises on purpose derives from `OrderCancelError`:
     ├── APIConnectionError                    no answer came back (connect, read, write)
     │   └── APITimeoutError                   a timeout expired
     ├── OrderGoneAfterRetry                   a retry found the order gone: maybe our own cancel
+    ├── RateLimitWaitTooLong                  the client-side limiter has no slot in time: not sent
     └── APIError                              the venue answered, not with the documented success
         ├── AuthenticationError               keys, signature, passphrase, timestamp, permission
         ├── PermissionDenied                  not allowed (another user's order)
@@ -41,6 +42,7 @@ __all__ = [
     "OrderNotFound",
     "PermissionDenied",
     "RateLimitInfo",
+    "RateLimitWaitTooLong",
     "RateLimited",
     "ServerError",
     "UnexpectedResponse",
@@ -78,6 +80,30 @@ class APIConnectionError(OrderCancelError):
 
 class APITimeoutError(APIConnectionError):
     """A connect, read, write or pool timeout expired before the answer came back."""
+
+
+class RateLimitWaitTooLong(OrderCancelError):
+    """The client-side `RateLimiter` has no slot in time, so nothing was sent.
+
+    Raised when the wait for `weight` units would be longer than the caller can wait: what is
+    left of the call's `RetryPolicy.total_timeout`, or the `max_wait` given to the limiter. The
+    limiter keeps no booking for it. (A retry that finds no slot in time is not retried: the
+    call raises the error of its last attempt, with this one as its `__context__`.)
+
+    Attributes:
+        weight: The units asked for.
+        wait: Seconds until the limiter could have let them go.
+        max_wait: Seconds the caller could wait.
+    """
+
+    def __init__(self, *, weight: int, wait: float, max_wait: float) -> None:
+        super().__init__(
+            f"the rate limiter has no slot for weight {weight} within {max_wait:.3f} s "
+            f"(the earliest is in {wait:.3f} s); nothing was sent"
+        )
+        self.weight = weight
+        self.wait = wait
+        self.max_wait = max_wait
 
 
 @dataclass(frozen=True, slots=True)
