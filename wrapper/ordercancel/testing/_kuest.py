@@ -163,6 +163,12 @@ class KuestExchange(SimulatedVenue):
     Thread-safe: the served form answers in a background thread while a test inspects state.
     """
 
+    TEST_PRIVATE_KEY = TEST_PRIVATE_KEY
+    """The default account's private key: a publicly known TEST key, never for real funds (see
+    the module constant). Give it to a real client that signs with a key."""
+    TEST_ADDRESS = TEST_ADDRESS
+    """The address of `TEST_PRIVATE_KEY`, the default account's `KUEST_ADDRESS`."""
+
     def __init__(
         self,
         *,
