@@ -43,7 +43,14 @@ import attrs
 from ..kucoin._keys import KucoinKeys
 from ._base import SimulatedVenue
 from ._ratelimit import FixedWindow, WindowState
-from ._wire import SimRequest, SimResponse, header_bytes, header_text, json_response
+from ._wire import (
+    SimRequest,
+    SimResponse,
+    header_bytes,
+    header_int,
+    header_text,
+    json_response,
+)
 
 KucoinOrderState = Literal["live", "partially_filled", "filled", "cancelled"]
 OPEN_STATES: frozenset[str] = frozenset({"live", "partially_filled"})
@@ -53,7 +60,6 @@ NOT_CANCELLABLE = "order_not_exist_or_not_allow_to_cancel"
 SUSPENDED = "cancel orders suspended for this pair"
 _SYMBOL = re.compile(r"^[A-Z0-9]+-[A-Z0-9]+$")
 _SIZE = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
-_TIMESTAMP = re.compile(r"[0-9]{1,19}")  # ASCII digits only; never int() of a huge string
 KEY_VERSIONS = frozenset({"2", "3"})  # either is accepted with a key of either version
 _REQUIRED_HEADERS = (
     "kc-api-key",
@@ -488,10 +494,8 @@ class KucoinExchange(SimulatedVenue):
         if not hmac.compare_digest(header_bytes(headers["kc-api-passphrase"]), expected.encode()):
             raise auth_error("400004")
         timestamp = headers["kc-api-timestamp"]
-        if (
-            not _TIMESTAMP.fullmatch(timestamp)
-            or abs(int(timestamp) - self.server_time_ms()) > 5000
-        ):
+        when = header_int(timestamp)
+        if when is None or abs(when - self.server_time_ms()) > 5000:
             raise auth_error("400002")
         prehash = (
             timestamp.encode() + request.method.upper().encode() + _signed_target(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
@@ -11,6 +12,7 @@ import attrs
 from ._faults import Faults
 
 JSON_HEADERS: Mapping[str, str] = {"Content-Type": "application/json"}
+_DIGITS = re.compile(r"[0-9]{1,19}")
 MAX_BODY_BYTES = 1_048_576
 """The default largest body a simulated venue reads (1 MiB, aiohttp's own default); the venues'
 facts name no figure. A longer body gets the venue's error envelope (HTTP 413), served and
@@ -75,6 +77,15 @@ def lower_headers(pairs: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
 def header_bytes(value: str) -> bytes:
     """The bytes a header value arrived as (the inverse of `lower_headers`' decoding)."""
     return value.encode("latin-1")
+
+
+def header_int(value: str) -> int | None:
+    """A header value of 1-19 ASCII digits as an int, else None.
+
+    Never `int()` of anything else: Unicode digits, signs and spaces are no timestamp, and a
+    5,000-digit string is out of any window (and more than `int()` reads).
+    """
+    return int(value) if _DIGITS.fullmatch(value) else None
 
 
 def header_text(value: str) -> str | None:
