@@ -11,7 +11,7 @@ import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "upstream"]
+nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "peers", "upstream"]
 
 ROOT = Path(__file__).parent
 # The generator and the formatter its hooks run shape the generated code: both are pinned.
@@ -148,6 +148,20 @@ def upstream(session: nox.Session) -> None:
 
 # Peers the benchmark compares against; none is a dependency of ordercancel.
 BENCH_PEERS = ["ccxt==4.5.90", "kucoin-universal-sdk==1.3.2", "python-kucoin==2.2.0"]
+# The real clients the simulator must serve as the venues do (nox -s peers).
+PEERS = [*BENCH_PEERS, "kuest-py-clob-client==2.0.15"]
+
+
+@nox.session
+def peers(session: nox.Session) -> None:
+    """The contract suite with the real clients: the proof that the simulator is faithful.
+
+    kucoin-universal-sdk, ccxt, python-kucoin and kuest-py-clob-client (pinned) run their own
+    cancel calls against the served simulator (tests/peers/). ORDERCANCEL_PEERS=1 makes a
+    missing client an error there, never a skip.
+    """
+    session.install(".[test]", *PEERS)
+    session.run("pytest", "tests/peers", *session.posargs, env={"ORDERCANCEL_PEERS": "1"})
 
 
 @nox.session

@@ -40,6 +40,7 @@ CALLS: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {
 }
 # shared/api/kuest.md's status table.
 ERRORS: dict[int, type[KuestAPIError]] = {
+    400: KuestAPIError,
     401: KuestAuthenticationError,
     403: KuestPermissionDenied,
     404: KuestOrderNotFound,

@@ -163,7 +163,11 @@ def test_cancel_market_orders_refuses_or_sends_well_formed(
     twin: Twin, market: Any, asset_id: Any
 ) -> None:
     result, requests = _attempt(twin, "cancel_market_orders", market=market, asset_id=asset_id)
-    given_values = {k: v for k, v in (("market", market), ("assetId", asset_id)) if v is not None}
+    given_values = {
+        k: v
+        for k, v in (("market", market), ("assetId", asset_id), ("asset_id", asset_id))
+        if v is not None
+    }
     if not given_values or any(must_refuse(v) for v in given_values.values()):
         _check_refused(result, requests)
         return
@@ -189,8 +193,11 @@ def test_cancel_market_orders_needs_market_or_asset(twin: Twin) -> None:
     ("kwargs", "body"),
     [
         ({"market": "0x5f65"}, {"market": "0x5f65"}),
-        ({"asset_id": "7132"}, {"assetId": "7132"}),
-        ({"market": "0x5f65", "asset_id": "7132"}, {"market": "0x5f65", "assetId": "7132"}),
+        ({"asset_id": "7132"}, {"assetId": "7132", "asset_id": "7132"}),
+        (
+            {"market": "0x5f65", "asset_id": "7132"},
+            {"market": "0x5f65", "assetId": "7132", "asset_id": "7132"},
+        ),
     ],
 )
 def test_cancel_market_orders_body_names(

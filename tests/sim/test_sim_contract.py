@@ -113,6 +113,7 @@ CONTRACTS = {
             "*": KQ_IDS,
             "market": [KQ_MARKET],
             "assetId": ["123"],
+            "asset_id": ["123"],
         },
         check_undocumented_kuest,
     ),
@@ -147,7 +148,9 @@ def strategy(
             base = st.from_regex(schema["pattern"], fullmatch=True)
         else:
             base = st.text(
-                st.characters(exclude_categories=("Cs",)), max_size=schema.get("maxLength", 30)
+                st.characters(exclude_categories=("Cs",)),
+                min_size=schema.get("minLength", 0),
+                max_size=schema.get("maxLength", 30),
             )
         return st.one_of(base, st.sampled_from(hints[name])) if name in hints else base
     if kind == "array":

@@ -79,9 +79,34 @@ def test_content_type_must_be_json(ex, client, kc_sign):
     headers = kc_sign(ex.keys, "DELETE", target)
     headers["Content-Type"] = "text/plain"
     response = client.delete(target, headers=headers)
-    assert response.json()["code"] == "415000"
+    assert (response.status_code, response.json()["code"]) == (415, "415000")
     headers["Content-Type"] = "application/json; charset=utf-8"
     assert client.delete(target, headers=headers).json()["code"] == "200000"
+
+
+def test_delete_without_body_or_content_type_is_accepted(ex, client, kc_sign):
+    # What ccxt sends: no body, no Content-Type. The venue accepts it.
+    order = ex.add_order(SYM, "1")
+    target = f"/api/v1/hf/orders/{order.order_id}?symbol={SYM}"
+    headers = kc_sign(ex.keys, "DELETE", target)
+    del headers["Content-Type"]
+    response = client.delete(target, headers=headers)
+    assert "content-type" not in response.request.headers
+    assert response.json() == {"code": "200000", "data": {"orderId": order.order_id}}
+    assert ex.order(order.order_id).state == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("tamper", "code"),
+    [("KC-API-SIGN", "400005"), ("KC-API-PASSPHRASE", "400004"), ("KC-API-KEY", "400003")],
+)
+def test_authentication_comes_before_the_media_type(ex, client, kc_sign, tamper, code):
+    target = f"/api/v1/hf/orders?symbol={SYM}"
+    headers = kc_sign(ex.keys, "DELETE", target)
+    headers["Content-Type"] = "text/plain"
+    headers[tamper] = "d3Jvbmc="
+    response = client.delete(target, headers=headers)
+    assert (response.status_code, response.json()["code"]) == (401, code)
 
 
 def test_unknown_key_is_400003(ex, client, kc_sign):
@@ -115,12 +140,45 @@ def test_wrong_secret_is_400004_or_400005(ex, client, kc_sign):
     assert client.delete(target, headers=headers).json()["code"] == "400005"
 
 
-def test_key_version_must_match_the_key(ex, client, kc_sign):
-    target = f"/api/v1/hf/orders?symbol={SYM}"
+@pytest.mark.parametrize("key_version", ["2", "3"])
+@pytest.mark.parametrize("header_version", ["2", "3"])
+def test_key_version_2_or_3_is_accepted_with_either_kind_of_key(
+    kc_sign, key_version, header_version
+):
+    # ccxt always sends 2, the official SDKs always 3; both work with either key at the venue.
+    ex = KucoinExchange()
+    keys = ex.add_account(key_version=key_version)
+    order = ex.add_order(SYM, "1", account=keys)
+    c = httpx.Client(base_url=ex.base_url, transport=ex.transport())
+    target = f"/api/v1/hf/orders/{order.order_id}?symbol={SYM}"
+    headers = kc_sign(keys, "DELETE", target)
+    headers["KC-API-KEY-VERSION"] = header_version
+    assert c.delete(target, headers=headers).json()["code"] == "200000"
+    assert ex.order(order.order_id).state == "cancelled"
+
+
+@pytest.mark.parametrize("header_version", ["1", "4", "v3", "03", "3 3"])
+def test_other_key_versions_are_400009(ex, client, kc_sign, header_version):
+    order = ex.add_order(SYM, "1")
+    target = f"/api/v1/hf/orders/{order.order_id}?symbol={SYM}"
     headers = kc_sign(ex.keys, "DELETE", target)
-    headers["KC-API-KEY-VERSION"] = "2"
+    headers["KC-API-KEY-VERSION"] = header_version
     response = client.delete(target, headers=headers)
     assert (response.status_code, response.json()["code"]) == (401, "400009")
+    assert ex.order(order.order_id).state == "live"
+
+
+def test_no_key_version_is_400001_like_python_kucoin_as_shipped(ex, client, kc_sign):
+    # python-kucoin 2.2.0 sends no KC-API-KEY-VERSION and a plaintext passphrase (the retired v1
+    # scheme). The venue's answer is not established: the simulator refuses it, never guesses.
+    order = ex.add_order(SYM, "1")
+    target = f"/api/v1/hf/orders/{order.order_id}?symbol={SYM}"
+    headers = kc_sign(ex.keys, "DELETE", target)
+    del headers["KC-API-KEY-VERSION"]
+    headers["KC-API-PASSPHRASE"] = ex.keys.api_passphrase
+    response = client.delete(target, headers=headers)
+    assert (response.status_code, response.json()["code"]) == (401, "400001")
+    assert ex.order(order.order_id).state == "live"
 
 
 def test_v2_key_is_accepted_unless_retired(client, kc_sign):
@@ -179,6 +237,40 @@ def test_encoded_query_is_signed_decoded(ex, client, kc_sign):
     raw = "/api/v1/hf/orders?symbol=BTC%2DUSDT"
     assert send(client, kc_sign, ex.keys, raw, sign_target=raw)[1]["code"] == "400005"
     assert send(client, kc_sign, ex.keys, raw)[1]["code"] == "200000"
+
+
+def test_query_is_signed_form_decoded(ex, client, kc_sign):
+    # KuCoin's official SDK sends the query with urlencode (a space as "+") and signs the
+    # decoded text; it also repeats the path's clientOid in the query.
+    oid = "client order id 13"
+    order = ex.add_order(SYM, "1", client_oid=oid)
+    raw = (
+        "/api/v1/hf/orders/client-order/client%20order%20id%2013"
+        f"?clientOid=client+order+id+13&symbol={SYM}"
+    )
+    signed = f"/api/v1/hf/orders/client-order/{oid}?clientOid={oid}&symbol={SYM}"
+    response, body = send(client, kc_sign, ex.keys, raw, sign_target=signed)
+    assert (response.status_code, body) == (200, {"code": "200000", "data": {"clientOid": oid}})
+    assert ex.order(order.order_id).state == "cancelled"
+
+
+def test_plus_in_the_query_is_a_space_and_percent_2b_a_plus(ex, client, kc_sign):
+    raw = f"/api/v1/hf/orders?note=a+b%2Bc&symbol={SYM}"
+    assert send(client, kc_sign, ex.keys, raw, sign_target=raw)[1]["code"] == "400005"
+    literal = f"/api/v1/hf/orders?note=a+b+c&symbol={SYM}"
+    assert send(client, kc_sign, ex.keys, raw, sign_target=literal)[1]["code"] == "400005"
+    decoded = f"/api/v1/hf/orders?note=a b+c&symbol={SYM}"
+    assert send(client, kc_sign, ex.keys, raw, sign_target=decoded)[1]["code"] == "200000"
+
+
+def test_plus_in_the_path_stays_a_plus(ex, client, kc_sign):
+    order = ex.add_order(SYM, "1", client_oid="a+b")
+    raw = f"/api/v1/hf/orders/client-order/a+b?symbol={SYM}"
+    spaced = f"/api/v1/hf/orders/client-order/a b?symbol={SYM}"
+    assert send(client, kc_sign, ex.keys, raw, sign_target=spaced)[1]["code"] == "400005"
+    assert ex.order(order.order_id).state == "live"
+    assert send(client, kc_sign, ex.keys, raw)[1]["code"] == "200000"
+    assert ex.order(order.order_id).state == "cancelled"
 
 
 def test_signature_covers_method_and_body(ex, client, kc_sign):

@@ -161,6 +161,92 @@ def test_cancel_market_orders(ex, client, kq_sign):
     assert send(client, kq_sign, ex.keys, "/cancel-market-orders", {"market": 1}).status_code == 400
 
 
+def market_book(ex: KuestExchange) -> dict[str, str]:
+    """Two markets; m1 has tokens 1 and 2, m2 token 3. Names -> order ids."""
+    return {
+        "m1/1": ex.add_order(market="0xm1", asset_id="1").order_id,
+        "m1/2": ex.add_order(market="0xm1", asset_id="2").order_id,
+        "m2/3": ex.add_order(market="0xm2", asset_id="3").order_id,
+    }
+
+
+def cancelled(ex: KuestExchange, book: dict[str, str]) -> set[str]:
+    return {name for name, oid in book.items() if ex.order(oid).state == "canceled"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "gone"),
+    [
+        # Kuest's Python client: both keys, "" for the filter left unset.
+        ({"market": "", "asset_id": "1"}, {"m1/1"}),
+        ({"market": "0xm1", "asset_id": ""}, {"m1/1", "m1/2"}),
+        ({"market": "0xm1", "asset_id": "2"}, {"m1/2"}),
+        # Kuest's Rust client: null for the filter left unset.
+        ({"market": None, "asset_id": "2"}, {"m1/2"}),
+        # Kuest's spec and web app.
+        ({"assetId": "3"}, {"m2/3"}),
+        # ordercancel: both spellings, the same value.
+        ({"market": "0xm1", "assetId": "1", "asset_id": "1"}, {"m1/1"}),
+        ({"assetId": "", "asset_id": "2"}, {"m1/2"}),
+    ],
+)
+def test_market_cancel_reads_both_spellings_empty_is_absent(ex, client, kq_sign, payload, gone):
+    book = market_book(ex)
+    response = send(client, kq_sign, ex.keys, "/cancel-market-orders", payload)
+    assert response.status_code == 200
+    assert cancelled(ex, book) == gone
+    assert set(response.json()["canceled"]) == {book[name] for name in gone}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"market": "", "asset_id": ""},  # Kuest's Python client called with no filter
+        {"market": None, "asset_id": None},
+        {"assetId": "1", "asset_id": "2"},  # two different tokens: refused, not guessed
+        {"asset_id": 1},
+        {"assetId": ["1"]},
+        {"market": {"0xm1": 1}},
+    ],
+)
+def test_market_cancel_without_one_clear_filter_is_400(ex, client, kq_sign, payload):
+    book = market_book(ex)
+    response = send(client, kq_sign, ex.keys, "/cancel-market-orders", payload)
+    assert response.status_code == 400
+    assert set(response.json()) == {"error"}
+    assert cancelled(ex, book) == set()
+
+
+@pytest.mark.parametrize(
+    ("fields", "payload", "gone"),
+    [
+        (("assetId",), {"market": "0xm1", "asset_id": "1"}, {"m1/1", "m1/2"}),
+        (("assetId",), {"market": "0xm1", "assetId": "1"}, {"m1/1"}),
+        (("asset_id",), {"market": "0xm1", "assetId": "1"}, {"m1/1", "m1/2"}),
+        (("asset_id",), {"market": "0xm1", "asset_id": "1"}, {"m1/1"}),
+        ((), {"market": "0xm1", "assetId": "1", "asset_id": "1"}, {"m1/1", "m1/2"}),
+    ],
+)
+def test_a_server_reading_one_spelling_ignores_the_other(kq_sign, fields, payload, gone):
+    # What a venue reading only one spelling would do: the other is an unknown field.
+    ex = KuestExchange(asset_id_fields=fields)
+    client = httpx.Client(base_url=ex.base_url, transport=ex.transport())
+    book = market_book(ex)
+    assert send(client, kq_sign, ex.keys, "/cancel-market-orders", payload).status_code == 200
+    assert cancelled(ex, book) == gone
+
+
+@pytest.mark.parametrize("fields", [("assetId",), ("asset_id",), ()])
+def test_a_token_only_body_the_server_cannot_read_is_refused(kq_sign, fields):
+    ex = KuestExchange(asset_id_fields=fields)
+    client = httpx.Client(base_url=ex.base_url, transport=ex.transport())
+    book = market_book(ex)
+    other = "asset_id" if fields == ("assetId",) else "assetId"
+    response = send(client, kq_sign, ex.keys, "/cancel-market-orders", {other: "1"})
+    assert response.status_code == 400
+    assert cancelled(ex, book) == set()
+
+
 # -- authentication ------------------------------------------------------------------------
 
 

@@ -13,19 +13,25 @@ T = TypeVar("T", bound="CancelMarketOrdersRequest")
 
 @_attrs_define
 class CancelMarketOrdersRequest:
-    """Which orders to cancel; at least one field.
+    """Which orders to cancel; at least one filter. Kuest's spec and web app spell the token filter `assetId`, its Python,
+    TypeScript and Rust clients `asset_id`; a token filter is sent under both spellings with the same value, so a server
+    that reads either one applies it and never cancels beyond that token.
 
-    Attributes:
-        market (str | Unset): The market (condition id).
-        asset_id (str | Unset): The asset (token id).
+        Attributes:
+            market (str | Unset): The market (condition id).
+            assetId (str | Unset): The asset (token id).
+            asset_id (str | Unset): The asset (token id) as Kuest's clients spell it; always equal to assetId.
     """
 
     market: str | Unset = UNSET
+    assetId: str | Unset = UNSET
     asset_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         market = self.market
+
+        assetId = self.assetId
 
         asset_id = self.asset_id
 
@@ -34,8 +40,10 @@ class CancelMarketOrdersRequest:
         field_dict.update({})
         if market is not UNSET:
             field_dict["market"] = market
+        if assetId is not UNSET:
+            field_dict["assetId"] = assetId
         if asset_id is not UNSET:
-            field_dict["assetId"] = asset_id
+            field_dict["asset_id"] = asset_id
 
         return field_dict
 
@@ -44,10 +52,13 @@ class CancelMarketOrdersRequest:
         d = dict(src_dict)
         market = d.pop("market", UNSET)
 
-        asset_id = d.pop("assetId", UNSET)
+        assetId = d.pop("assetId", UNSET)
+
+        asset_id = d.pop("asset_id", UNSET)
 
         cancel_market_orders_request = cls(
             market=market,
+            assetId=assetId,
             asset_id=asset_id,
         )
 

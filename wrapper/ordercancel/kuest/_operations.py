@@ -74,10 +74,19 @@ def cancel_all() -> Operation[KuestCancelReport]:
 
 
 def cancel_market_orders(market: str | None, asset_id: str | None) -> Operation[KuestCancelReport]:
-    """DELETE /cancel-market-orders with {"market"?, "assetId"?}."""
+    """DELETE /cancel-market-orders with {"market"?, "assetId"?, "asset_id"?}.
+
+    The token filter goes under both spellings in evidence with the same value: `assetId`
+    (Kuest's spec and web app) and `asset_id` (Kuest's Python, TypeScript and Rust clients). A
+    server that reads either one applies it, so a token cancel never widens to the whole market
+    or account because the server ignored the spelling sent.
+    """
     from ordercancel_kuest_api.models import CancelMarketOrdersRequest
 
-    body = CancelMarketOrdersRequest.from_dict(check_market_filter(market, asset_id))
+    filters = check_market_filter(market, asset_id)
+    if "assetId" in filters:
+        filters["asset_id"] = filters["assetId"]
+    body = CancelMarketOrdersRequest.from_dict(filters)
     return Operation(
         sync=api.cancel_market_orders.sync_detailed,
         asyncio=api.cancel_market_orders.asyncio_detailed,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ._faults import Faults
 from ._transport import ExchangeTransport
+from ._wire import MAX_BODY_BYTES
 
 if TYPE_CHECKING:
     from ._served import ServedExchange
@@ -21,12 +22,16 @@ class SimulatedVenue:
         clock_skew_s: Seconds added to the clock for the venue's own time.
         base_url: Where to send: a never-resolving placeholder in-process (use `transport()`),
             the real URL while served.
+        max_body_bytes: The longest request body the venue reads (default 1 MiB; the venues
+            name no figure). A longer one gets the venue's error envelope with HTTP 413 before
+            anything else is checked.
     """
 
     def __init__(self, *, clock: Callable[[], float], placeholder_url: str) -> None:
         self.faults = Faults()
         self.clock_skew_s = 0.0
         self.base_url = placeholder_url
+        self.max_body_bytes = MAX_BODY_BYTES
         self._clock = clock
 
     def server_time(self) -> float:

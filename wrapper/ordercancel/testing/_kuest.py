@@ -2,8 +2,18 @@
 
 Everything it checks comes from the venue facts (shared/api/kuest.md); where they are silent the
 choice is marked "facts silent". Any authentication failure is 401 {"error": "Unauthenticated"}.
-Order of checks: route (404 / 405), the L2 headers and signature (401), the rate limit (429 with
-Retry-After), the body (400), then the order book (404, 403, 409 for a single cancel).
+Order of checks: body size (413), route (404 / 405), the L2 headers and signature (401), the rate
+limit (429 with Retry-After), the body (400), then the order book (404, 403, 409 for a single
+cancel). Every answer is {"error": ...} with the venue's status, whatever the header values or
+body: a client's mistake never gets a 500.
+
+The market cancel reads the token filter as `assetId` (Kuest's spec and web app) and as
+`asset_id` (Kuest's Python, TypeScript and Rust clients); "" and null mean absent (the Python
+client sends "" for the filter it leaves unset, the Rust client null). `asset_id_fields` narrows
+that to one spelling, or none, to test a client against a server that reads only one.
+
+The default account's address is that of `TEST_PRIVATE_KEY`, a publicly known test key, so a
+real client that derives its address from its private key works with the default keys.
 """
 
 from __future__ import annotations
@@ -28,7 +38,14 @@ import attrs
 from ..kuest._keys import KuestKeys
 from ._base import SimulatedVenue
 from ._ratelimit import FixedWindow, WindowState
-from ._wire import SimRequest, SimResponse, json_response
+from ._wire import (
+    SimRequest,
+    SimResponse,
+    header_bytes,
+    header_int,
+    header_text,
+    json_response,
+)
 
 KuestOrderState = Literal["live", "partially_filled", "matched", "canceled"]
 SingleCancelShape = Literal["canceled", "success", "empty"]
@@ -43,6 +60,13 @@ DEFAULT_ASSET = "713210456792522125946263855327069127503327285719425322896313793
 _HEADERS = ("kuest_address", "kuest_api_key", "kuest_passphrase", "kuest_timestamp",
             "kuest_signature")  # fmt: skip
 _ROUTES = frozenset({"/order", "/orders", "/cancel-all", "/cancel-market-orders"})
+ASSET_ID_FIELDS = ("assetId", "asset_id")
+TEST_PRIVATE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+"""A TEST key, never for real funds: account #0 of the Hardhat/Anvil development mnemonic
+("test test test test test test test test test test test junk", m/44'/60'/0'/0/0), published
+in those tools' docs, so anyone can take anything sent to its address on a real chain."""
+TEST_ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+"""The address of `TEST_PRIVATE_KEY`: the default account's `KUEST_ADDRESS`."""
 
 
 @attrs.frozen
@@ -135,9 +159,20 @@ class KuestExchange(SimulatedVenue):
             "success" (`{"success": true}`, from the third-party source document) or "empty".
         max_clock_skew_s: Reject (401) a KUEST_TIMESTAMP further than this from the venue's
             clock. Facts silent on any window, so None (no check) is the default.
+        asset_id_fields: The body fields `DELETE /cancel-market-orders` reads as the token
+            filter: both spellings in evidence (default), one of them, or none (then a body
+            with no market is refused: Kuest's spec requires a filter).
+
+    The default account (`keys`) has the address `TEST_ADDRESS` of `TEST_PRIVATE_KEY`.
 
     Thread-safe: the served form answers in a background thread while a test inspects state.
     """
+
+    TEST_PRIVATE_KEY = TEST_PRIVATE_KEY
+    """The default account's private key: a publicly known TEST key, never for real funds (see
+    the module constant). Give it to a real client that signs with a key."""
+    TEST_ADDRESS = TEST_ADDRESS
+    """The address of `TEST_PRIVATE_KEY`, the default account's `KUEST_ADDRESS`."""
 
     def __init__(
         self,
@@ -147,8 +182,10 @@ class KuestExchange(SimulatedVenue):
         clock: Callable[[], float] = time.time,
         single_cancel_shape: SingleCancelShape = "canceled",
         max_clock_skew_s: float | None = None,
+        asset_id_fields: tuple[str, ...] = ASSET_ID_FIELDS,
     ) -> None:
         super().__init__(clock=clock, placeholder_url="http://kuest.invalid")
+        self.asset_id_fields = asset_id_fields
         self.single_cancel_shape: SingleCancelShape = single_cancel_shape
         self.max_clock_skew_s = max_clock_skew_s
         self._rate_limit = rate_limit
@@ -158,8 +195,9 @@ class KuestExchange(SimulatedVenue):
         self._orders: dict[str, _Order] = {}
         self._ids = itertools.count(1)
         self._received: deque[KuestReceived] = deque(maxlen=100_000)
-        self.keys = self.add_account()
-        """The keys of the default account, accepted by this venue."""
+        self.keys = self.add_account(address=TEST_ADDRESS)
+        """The keys of the default account, accepted by this venue; its address is that of
+        `TEST_PRIVATE_KEY`."""
 
     # -- set-up and inspection -------------------------------------------------------------
 
@@ -172,6 +210,10 @@ class KuestExchange(SimulatedVenue):
         api_passphrase: str | None = None,
     ) -> KuestKeys:
         """Create an account and return its keys (random values for those not given).
+
+        A real client that derives `KUEST_ADDRESS` from its own private key needs that address
+        here: `add_account(address=Account.from_key(key).address)` (eth-account), then its
+        api key, secret and passphrase from the returned keys.
 
         Raises:
             ValueError: the api key exists already or the secret is not base64.
@@ -314,6 +356,8 @@ class KuestExchange(SimulatedVenue):
             return response
 
     def _handle(self, request: SimRequest) -> tuple[int, Any]:
+        if len(request.body) > self.max_body_bytes:
+            raise _Reject(413, "Request body too large")  # facts silent on a limit
         path = request.raw_path
         if path not in _ROUTES:
             raise _Reject(404, "Not Found")  # facts silent on unknown paths
@@ -341,27 +385,26 @@ class KuestExchange(SimulatedVenue):
         unauthenticated = _Reject(401, "Unauthenticated")
         if any(not headers.get(name) for name in _HEADERS):
             raise unauthenticated
-        account = self._accounts.get(headers["kuest_api_key"])
+        account = self._accounts.get(header_text(headers["kuest_api_key"]) or "")
         if (
             account is None
             or headers["kuest_address"].lower() != account.keys.address.lower()
             or not hmac.compare_digest(
-                headers["kuest_passphrase"].encode(), account.keys.api_passphrase.encode()
+                header_bytes(headers["kuest_passphrase"]), account.keys.api_passphrase.encode()
             )
         ):
             raise unauthenticated
         timestamp = headers["kuest_timestamp"]
-        if not timestamp.isdigit():
-            raise unauthenticated
-        if (
+        when = header_int(timestamp)
+        if when is None or (
             self.max_clock_skew_s is not None
-            and abs(int(timestamp) - self.server_time()) > self.max_clock_skew_s
+            and abs(when - self.server_time()) > self.max_clock_skew_s
         ):
             raise unauthenticated
         message = timestamp.encode() + request.method.encode() + request.raw_path.encode()
         digest = hmac.new(account.hmac_key, message + request.body, hashlib.sha256).digest()
         expected = base64.urlsafe_b64encode(digest)
-        if not hmac.compare_digest(headers["kuest_signature"].encode(), expected):
+        if not hmac.compare_digest(header_bytes(headers["kuest_signature"]), expected):
             raise unauthenticated
         return account
 
@@ -427,11 +470,10 @@ class KuestExchange(SimulatedVenue):
     def _cancel_market(self, account: _Account, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise _Reject(400, "Invalid request body: expected an object")
-        market, asset_id = body.get("market"), body.get("assetId")
+        market = _filter(body, ("market",))
+        asset_id = _filter(body, self.asset_id_fields)
         if market is None and asset_id is None:
             raise _Reject(400, "market or assetId is required")
-        if not all(v is None or isinstance(v, str) for v in (market, asset_id)):
-            raise _Reject(400, "market and assetId must be strings")
         return self._cancel_many(
             self._open_of(
                 account,
@@ -441,6 +483,22 @@ class KuestExchange(SimulatedVenue):
                 ),
             )
         )
+
+
+def _filter(body: dict[str, Any], fields: tuple[str, ...]) -> str | None:
+    """The one value `fields` (spellings of one filter) give; "" and null mean absent.
+
+    Raises:
+        _Reject: a value that is not a string, or two spellings that disagree (facts silent:
+            refused rather than guessed, so nothing is cancelled).
+    """
+    values = [body.get(name) for name in fields]
+    given = {v for v in values if isinstance(v, str) and v}
+    if any(v is not None and not isinstance(v, str) for v in values):
+        raise _Reject(400, f"{' / '.join(fields)} must be a string")
+    if len(given) > 1:
+        raise _Reject(400, f"{' and '.join(fields)} differ")
+    return given.pop() if given else None
 
 
 def _uuid_like() -> str:

@@ -20,12 +20,23 @@ from ._faults import Steps, answer
 from ._wire import SimRequest, Venue, lower_headers
 
 
+async def _read_body(request: web.BaseRequest, most: int) -> bytes:
+    """The body, or its first `most` bytes: the venue answers a longer body itself."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < most:
+        chunk = await request.content.read(most - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def _handler(venue: Venue) -> web.Server:
     async def handle(request: web.BaseRequest) -> web.StreamResponse:
-        body = await request.read()
-        sim = SimRequest(
-            request.method, request.raw_path, lower_headers(request.headers.items()), body
-        )
+        body = await _read_body(request, venue.max_body_bytes + 1)
+        sim = SimRequest(request.method, request.raw_path, lower_headers(request.raw_headers), body)
         steps: Steps = answer(venue, sim)
         try:
             while True:  # noqa: ASYNC110 - the waits come from the fault plan, not a poll

@@ -20,7 +20,7 @@ def _sim_request(request: httpx.Request) -> SimRequest:
     return SimRequest(
         method=request.method,
         raw_target=request.url.raw_path.decode("ascii"),
-        headers=lower_headers(request.headers.multi_items()),
+        headers=lower_headers(request.headers.raw),
         body=request.content,
     )
 

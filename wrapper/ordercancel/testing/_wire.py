@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 import attrs
@@ -11,13 +12,21 @@ import attrs
 from ._faults import Faults
 
 JSON_HEADERS: Mapping[str, str] = {"Content-Type": "application/json"}
+_DIGITS = re.compile(r"[0-9]{1,19}")
+MAX_BODY_BYTES = 1_048_576
+"""The default largest body a simulated venue reads (1 MiB, aiohttp's own default); the venues'
+facts name no figure. A longer body gets the venue's error envelope (HTTP 413), served and
+in-process alike."""
 
 
 @attrs.frozen
 class SimRequest:
     """One request as it arrived: method, the raw (still percent-encoded) target, headers, body.
 
-    `headers` has lower-case names. `raw_target` is the path plus `?query` exactly as sent.
+    `headers` has lower-case names; each value is the field's bytes as sent, without surrounding
+    spaces or tabs, decoded as Latin-1 (so any byte sequence arrives intact, served and
+    in-process alike: `header_bytes` gives the bytes back). `raw_target` is the path plus
+    `?query` exactly as sent. A body longer than the venue reads arrives cut at one byte over.
     """
 
     method: str
@@ -53,12 +62,38 @@ def json_response(
     return SimResponse(status, {**JSON_HEADERS, **(headers or {})}, body)
 
 
-def lower_headers(pairs: Any) -> dict[str, str]:
-    """Headers as a dict with lower-case names; the first value wins when a name repeats."""
+def lower_headers(pairs: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Raw header fields as a dict with lower-case names.
+
+    Values are trimmed of spaces and tabs and decoded as Latin-1 (byte for byte); the first
+    value wins when a name repeats.
+    """
     result: dict[str, str] = {}
     for name, value in pairs:
-        result.setdefault(str(name).lower(), str(value))
+        result.setdefault(name.decode("latin-1").lower(), value.strip(b" \t").decode("latin-1"))
     return result
+
+
+def header_bytes(value: str) -> bytes:
+    """The bytes a header value arrived as (the inverse of `lower_headers`' decoding)."""
+    return value.encode("latin-1")
+
+
+def header_int(value: str) -> int | None:
+    """A header value of 1-19 ASCII digits as an int, else None.
+
+    Never `int()` of anything else: Unicode digits, signs and spaces are no timestamp, and a
+    5,000-digit string is out of any window (and more than `int()` reads).
+    """
+    return int(value) if _DIGITS.fullmatch(value) else None
+
+
+def header_text(value: str) -> str | None:
+    """A header value as UTF-8 text, or None when its bytes are not UTF-8."""
+    try:
+        return header_bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 class Venue(Protocol):
@@ -67,6 +102,11 @@ class Venue(Protocol):
     @property
     def faults(self) -> Faults:
         """The venue's fault plan."""
+        ...
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The longest body the venue reads; a longer one gets its error envelope."""
         ...
 
     def handle(self, request: SimRequest) -> SimResponse:

@@ -46,7 +46,9 @@ def kucoin_exchange_inprocess() -> KucoinExchange:
 def kuest_exchange() -> Iterator[KuestExchange]:
     """A simulated Kuest CLOB served on 127.0.0.1 (a free port), stopped after the test.
 
-    `kuest_exchange.base_url` is its URL and `kuest_exchange.keys` keys it accepts.
+    `kuest_exchange.base_url` is its URL and `kuest_exchange.keys` keys it accepts; their
+    address is that of `KuestExchange.TEST_PRIVATE_KEY` (a public test key) for clients that
+    sign with a private key.
     """
     from ordercancel.testing import KuestExchange
 

@@ -38,6 +38,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = Error.from_dict(response.json())
 
@@ -77,10 +82,15 @@ def sync_detailed(
 ) -> Response[CancelResult | Error]:
     """Cancel every open order of a market or an asset
 
-     At least one of `market` and `assetId` is required.
+     At least one of `market` and the token filter is required; the token filter goes under both
+    `assetId` and `asset_id` (see CancelMarketOrdersRequest). A body with no filter, or with two
+    different token ids, is refused (400).
 
     Args:
-        body (CancelMarketOrdersRequest): Which orders to cancel; at least one field.
+        body (CancelMarketOrdersRequest): Which orders to cancel; at least one filter. Kuest's
+            spec and web app spell the token filter `assetId`, its Python, TypeScript and Rust clients
+            `asset_id`; a token filter is sent under both spellings with the same value, so a server
+            that reads either one applies it and never cancels beyond that token.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,10 +118,15 @@ def sync(
 ) -> CancelResult | Error | None:
     """Cancel every open order of a market or an asset
 
-     At least one of `market` and `assetId` is required.
+     At least one of `market` and the token filter is required; the token filter goes under both
+    `assetId` and `asset_id` (see CancelMarketOrdersRequest). A body with no filter, or with two
+    different token ids, is refused (400).
 
     Args:
-        body (CancelMarketOrdersRequest): Which orders to cancel; at least one field.
+        body (CancelMarketOrdersRequest): Which orders to cancel; at least one filter. Kuest's
+            spec and web app spell the token filter `assetId`, its Python, TypeScript and Rust clients
+            `asset_id`; a token filter is sent under both spellings with the same value, so a server
+            that reads either one applies it and never cancels beyond that token.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,10 +149,15 @@ async def asyncio_detailed(
 ) -> Response[CancelResult | Error]:
     """Cancel every open order of a market or an asset
 
-     At least one of `market` and `assetId` is required.
+     At least one of `market` and the token filter is required; the token filter goes under both
+    `assetId` and `asset_id` (see CancelMarketOrdersRequest). A body with no filter, or with two
+    different token ids, is refused (400).
 
     Args:
-        body (CancelMarketOrdersRequest): Which orders to cancel; at least one field.
+        body (CancelMarketOrdersRequest): Which orders to cancel; at least one filter. Kuest's
+            spec and web app spell the token filter `assetId`, its Python, TypeScript and Rust clients
+            `asset_id`; a token filter is sent under both spellings with the same value, so a server
+            that reads either one applies it and never cancels beyond that token.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,10 +183,15 @@ async def asyncio(
 ) -> CancelResult | Error | None:
     """Cancel every open order of a market or an asset
 
-     At least one of `market` and `assetId` is required.
+     At least one of `market` and the token filter is required; the token filter goes under both
+    `assetId` and `asset_id` (see CancelMarketOrdersRequest). A body with no filter, or with two
+    different token ids, is refused (400).
 
     Args:
-        body (CancelMarketOrdersRequest): Which orders to cancel; at least one field.
+        body (CancelMarketOrdersRequest): Which orders to cancel; at least one filter. Kuest's
+            spec and web app spell the token filter `assetId`, its Python, TypeScript and Rust clients
+            `asset_id`; a token filter is sent under both spellings with the same value, so a server
+            that reads either one applies it and never cancels beyond that token.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
