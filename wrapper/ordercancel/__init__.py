@@ -12,6 +12,7 @@ from .errors import (
     APIError,
     APITimeoutError,
     AuthenticationError,
+    ClientClosedError,
     ConfigurationError,
     InvalidRequest,
     OrderCancelError,
@@ -22,6 +23,7 @@ from .errors import (
     RateLimitInfo,
     ServerError,
     UnexpectedResponse,
+    WrongEventLoopError,
 )
 from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder, spot_rate_limiter
 from .kucoin._envelope import (
@@ -65,6 +67,7 @@ __all__ = [
     "AsyncKuestCancelOrder",
     "AuthenticationError",
     "CancelAllResult",
+    "ClientClosedError",
     "ClientOrderCancelAccepted",
     "ConfigurationError",
     "FailedSymbol",
@@ -106,5 +109,6 @@ __all__ = [
     "ServerError",
     "SymbolCancelAccepted",
     "UnexpectedResponse",
+    "WrongEventLoopError",
     "spot_rate_limiter",
 ]
