@@ -11,53 +11,28 @@ straight to aiohttp, so respx never saw their requests and the listener did.
 
 from __future__ import annotations
 
-import base64
 import json
-import socket
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 import respx
-from ordercancel import (
-    AsyncKucoinSpotCancelOrder,
-    AsyncKuestCancelOrder,
-    KucoinKeys,
-    KucoinSpotCancelOrder,
-    KuestCancelOrder,
-    KuestKeys,
-)
 from ordercancel.testing import KucoinExchange, KuestExchange
-
-# An escaped request waits for an answer that never comes: fail fast, and say so.
-QUICK = httpx.Timeout(2.0)
-
-
-class Listener:
-    """A port on 127.0.0.1 that accepts TCP connections, never answers, and counts them."""
-
-    def __init__(self) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
-        self._socket.listen(64)
-        self._socket.setblocking(False)
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._count = 0
-
-    def connections(self) -> int:
-        """How many connections reached the port so far (the kernel completes them for us)."""
-        while True:
-            try:
-                connection, _ = self._socket.accept()
-            except BlockingIOError:
-                return self._count
-            connection.close()
-            self._count += 1
-
-    def close(self) -> None:
-        self._socket.close()
+from user_calls import (
+    CALLS,
+    CLIENT_OID,
+    KUCOIN_KEYS,
+    ORDER_ID,
+    PARTIAL_ID,
+    QUICK,
+    Listener,
+    Seen,
+    make_client,
+    run_every_call_async,
+    run_every_call_sync,
+    seed,
+)
 
 
 @pytest.fixture
@@ -65,105 +40,6 @@ def listener() -> Iterator[Listener]:
     port = Listener()
     yield port
     port.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# Every operation of each venue: the call, and the requests it must make (method, path).
-# ---------------------------------------------------------------------------------------------
-
-ORDER_ID = "671124f9365ccb00073debd4"
-PARTIAL_ID = "6711f73c1ef16c000717bb31"
-CLIENT_OID = "bot-7"
-KUEST_IDS = ["0x" + c * 64 for c in "abcde"]
-MARKET = "0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1"
-
-
-@dataclass(frozen=True)
-class Call:
-    name: str
-    args: tuple[Any, ...] = ()
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    requests: tuple[tuple[str, str], ...] = ()
-
-
-KUCOIN_CALLS = [
-    Call(
-        "cancel_order_by_order_id",
-        (ORDER_ID, "BTC-USDT"),
-        requests=(("DELETE", f"/api/v1/hf/orders/{ORDER_ID}"),),
-    ),
-    Call(
-        "cancel_order_by_client_oid",
-        (CLIENT_OID, "BTC-USDT"),
-        requests=(("DELETE", f"/api/v1/hf/orders/client-order/{CLIENT_OID}"),),
-    ),
-    Call(
-        "cancel_partial_order",
-        (PARTIAL_ID, "BTC-USDT", "0.5"),
-        requests=(("DELETE", f"/api/v1/hf/orders/cancel/{PARTIAL_ID}"),),
-    ),
-    Call("cancel_all_orders_by_symbol", ("ETH-USDT",), requests=(("DELETE", "/api/v1/hf/orders"),)),
-    Call("cancel_all_orders", requests=(("DELETE", "/api/v1/hf/orders/cancelAll"),)),
-    Call("sync_time", requests=(("GET", "/api/v1/timestamp"),)),
-]
-
-KUEST_CALLS = [
-    Call("cancel_order", (KUEST_IDS[0],), requests=(("DELETE", "/order"),)),
-    Call("cancel_orders", (KUEST_IDS[1:3],), requests=(("DELETE", "/order"),) * 2),
-    Call("cancel_orders", (KUEST_IDS[3:5],), {"batch": True}, requests=(("DELETE", "/orders"),)),
-    Call(
-        "cancel_market_orders",
-        kwargs={"market": MARKET},
-        requests=(("DELETE", "/cancel-market-orders"),),
-    ),
-    Call("cancel_all", requests=(("DELETE", "/cancel-all"),)),
-]
-
-CALLS = {"kucoin": KUCOIN_CALLS, "kuest": KUEST_CALLS}
-KUCOIN_KEYS = KucoinKeys(api_key="key", api_secret="secret", api_passphrase="passphrase")
-KUEST_KEYS = KuestKeys(
-    address="0x" + "1" * 40,
-    api_key="key",
-    api_secret=base64.urlsafe_b64encode(b"secret").decode(),
-    api_passphrase="passphrase",
-)
-
-
-def _ok(answer: Any) -> Any:
-    """The call's result, or a failure if it is a bulk result with a failed id."""
-    if isinstance(answer, list):
-        assert [outcome.error for outcome in answer] == [None] * len(answer)
-    return answer
-
-
-def _client(mode: str, venue: str, base_url: str, **options: Any) -> Any:
-    classes = {
-        ("sync", "kucoin"): (KucoinSpotCancelOrder, KUCOIN_KEYS),
-        ("async", "kucoin"): (AsyncKucoinSpotCancelOrder, KUCOIN_KEYS),
-        ("sync", "kuest"): (KuestCancelOrder, KUEST_KEYS),
-        ("async", "kuest"): (AsyncKuestCancelOrder, KUEST_KEYS),
-    }
-    cls, keys = classes[(mode, venue)]
-    return cls(keys=options.pop("keys", keys), base_url=base_url, timeout=QUICK, **options)
-
-
-Seen = Callable[[], list[tuple[str, str]]]
-
-
-def run_every_call_sync(client: Any, venue: str, seen: Seen) -> None:
-    """Each call succeeds, and `seen()` grows by exactly the requests it makes."""
-    for call in CALLS[venue]:
-        before = len(seen())
-        _ok(getattr(client, call.name)(*call.args, **call.kwargs))
-        assert sorted(seen()[before:]) == sorted(call.requests), call.name
-
-
-async def run_every_call_async(client: Any, venue: str, seen: Seen) -> None:
-    """The same for an async client."""
-    for call in CALLS[venue]:
-        before = len(seen())
-        _ok(await getattr(client, call.name)(*call.args, **call.kwargs))
-        assert sorted(seen()[before:]) == sorted(call.requests), call.name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,7 +98,7 @@ def test_respx_decorator_sees_every_sync_request(
     respx_mock: respx.MockRouter, listener: Listener, venue: str
 ) -> None:
     add_routes(respx_mock, venue, listener.url)
-    with _client("sync", venue, listener.url) as client:
+    with make_client("sync", venue, listener.url) as client:
         run_every_call_sync(client, venue, seen_by(respx_mock))
     assert listener.connections() == 0
 
@@ -234,7 +110,7 @@ async def test_respx_decorator_sees_every_async_request(
     respx_mock: respx.MockRouter, listener: Listener, venue: str
 ) -> None:
     add_routes(respx_mock, venue, listener.url)
-    async with _client("async", venue, listener.url) as client:
+    async with make_client("async", venue, listener.url) as client:
         await run_every_call_async(client, venue, seen_by(respx_mock))
     assert listener.connections() == 0
 
@@ -243,7 +119,7 @@ async def test_respx_decorator_sees_every_async_request(
 def test_respx_context_manager_sees_every_sync_request(listener: Listener, venue: str) -> None:
     with respx.mock(using="httpx") as router:
         add_routes(router, venue, listener.url)
-        with _client("sync", venue, listener.url) as client:
+        with make_client("sync", venue, listener.url) as client:
             run_every_call_sync(client, venue, seen_by(router))
     assert listener.connections() == 0
 
@@ -255,7 +131,7 @@ async def test_respx_context_manager_sees_every_async_request(
 ) -> None:
     with respx.mock(using="httpx") as router:
         add_routes(router, venue, listener.url)
-        async with _client("async", venue, listener.url) as client:
+        async with make_client("async", venue, listener.url) as client:
             await run_every_call_async(client, venue, seen_by(router))
     assert listener.connections() == 0
 
@@ -267,7 +143,7 @@ async def test_respx_fixture_with_marker_sees_every_async_request(
     respx_mock: respx.MockRouter, listener: Listener, venue: str
 ) -> None:
     add_routes(respx_mock, venue, listener.url)
-    async with _client("async", venue, listener.url) as client:
+    async with make_client("async", venue, listener.url) as client:
         await run_every_call_async(client, venue, seen_by(respx_mock))
     assert listener.connections() == 0
 
@@ -277,7 +153,7 @@ def test_respx_default_mode_sees_every_sync_request(listener: Listener, venue: s
     """The sync clients send through httpx's own (httpcore) transport: both modes see them."""
     with respx.mock as router:
         add_routes(router, venue, listener.url)
-        with _client("sync", venue, listener.url) as client:
+        with make_client("sync", venue, listener.url) as client:
             run_every_call_sync(client, venue, seen_by(router))
     assert listener.connections() == 0
 
@@ -289,7 +165,7 @@ async def test_respx_unmatched_request_is_an_error_not_a_network_call(
 ) -> None:
     """A request no route matches fails in the mock (respx's assert_all_mocked), never sent."""
     with respx.mock(using="httpx", assert_all_called=False):
-        async with _client("async", venue, listener.url) as client:
+        async with make_client("async", venue, listener.url) as client:
             call = CALLS[venue][0]
             with pytest.raises(AssertionError, match="RESPX"):
                 await getattr(client, call.name)(*call.args, **call.kwargs)
@@ -299,19 +175,6 @@ async def test_respx_unmatched_request_is_an_error_not_a_network_call(
 # ---------------------------------------------------------------------------------------------
 # The simulator, the other documented way: in-process (no socket at all) and served.
 # ---------------------------------------------------------------------------------------------
-
-
-def _seed(exchange: Any, venue: str) -> None:
-    """The orders `CALLS[venue]` cancel, so that each call succeeds."""
-    if venue == "kucoin":
-        exchange.add_order("BTC-USDT", "1", order_id=ORDER_ID)
-        exchange.add_order("BTC-USDT", "1", client_oid=CLIENT_OID)
-        exchange.add_order("BTC-USDT", "2", order_id=PARTIAL_ID)
-        exchange.add_order("ETH-USDT", "1")
-    else:
-        for order_id in KUEST_IDS:
-            exchange.add_order(order_id=order_id)
-        exchange.add_order(market=MARKET)
 
 
 def _simulator_seen(exchange: Any) -> Seen:
@@ -325,9 +188,9 @@ def _exchange(venue: str) -> Any:
 @TWIN_VENUES
 def test_in_process_simulator_sees_every_sync_request(listener: Listener, venue: str) -> None:
     exchange = _exchange(venue)
-    _seed(exchange, venue)
+    seed(exchange, venue)
     options = {"keys": exchange.keys, "transport": exchange.transport()}
-    with _client("sync", venue, listener.url, **options) as client:
+    with make_client("sync", venue, listener.url, **options) as client:
         run_every_call_sync(client, venue, _simulator_seen(exchange))
     assert listener.connections() == 0
 
@@ -338,9 +201,9 @@ async def test_in_process_simulator_sees_every_async_request(
     listener: Listener, venue: str
 ) -> None:
     exchange = _exchange(venue)
-    _seed(exchange, venue)
+    seed(exchange, venue)
     options = {"keys": exchange.keys, "transport": exchange.transport()}
-    async with _client("async", venue, listener.url, **options) as client:
+    async with make_client("async", venue, listener.url, **options) as client:
         await run_every_call_async(client, venue, _simulator_seen(exchange))
     assert listener.connections() == 0
 
@@ -353,16 +216,16 @@ def served(request: pytest.FixtureRequest) -> tuple[str, Any]:
 
 def test_served_simulator_sees_every_sync_request(served: tuple[str, Any]) -> None:
     venue, exchange = served
-    _seed(exchange, venue)
-    with _client("sync", venue, exchange.base_url, keys=exchange.keys) as client:
+    seed(exchange, venue)
+    with make_client("sync", venue, exchange.base_url, keys=exchange.keys) as client:
         run_every_call_sync(client, venue, _simulator_seen(exchange))
 
 
 @pytest.mark.asyncio
 async def test_served_simulator_sees_every_async_request(served: tuple[str, Any]) -> None:
     venue, exchange = served
-    _seed(exchange, venue)
-    async with _client("async", venue, exchange.base_url, keys=exchange.keys) as client:
+    seed(exchange, venue)
+    async with make_client("async", venue, exchange.base_url, keys=exchange.keys) as client:
         await run_every_call_async(client, venue, _simulator_seen(exchange))
 
 

@@ -153,12 +153,14 @@ class AsyncClient(httpx.AsyncClient):
         if self._ordercancel_loop is None:
             self._ordercancel_loop = loop
         elif self._ordercancel_loop is not loop:
-            state = "has closed" if self._ordercancel_loop.is_closed() else "is still running"
+            if self._ordercancel_loop.is_closed():
+                which = "another event loop, which has closed (a second asyncio.run?)"
+            else:
+                which = "another event loop, still open (one per thread?)"
             raise WrongEventLoopError(
-                f"this async client first sent in another event loop, which {state} (a second "
-                "asyncio.run?), so nothing was sent. An async client belongs to one event loop: "
-                "create it inside the coroutine that asyncio.run runs (`async with ... as "
-                "client:`), a new one for each loop"
+                f"this async client first sent in {which}, so nothing was sent. An async "
+                "client belongs to one event loop: create it inside the coroutine that "
+                "asyncio.run runs (`async with ... as client:`), a new one for each loop"
             )
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
