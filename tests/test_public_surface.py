@@ -17,6 +17,7 @@ EXPECTED = [
     "AsyncKuestCancelOrder",
     "AuthenticationError",
     "CancelAllResult",
+    "ClientClosedError",
     "ClientOrderCancelAccepted",
     "ConfigurationError",
     "FailedSymbol",
@@ -59,6 +60,7 @@ EXPECTED = [
     "ServerError",
     "SymbolCancelAccepted",
     "UnexpectedResponse",
+    "WrongEventLoopError",
     "spot_rate_limiter",
 ]
 GENERATED_PACKAGES = ("ordercancel_kucoin_api", "ordercancel_kuest_api")

@@ -12,6 +12,7 @@ from .errors import (
     APIError,
     APITimeoutError,
     AuthenticationError,
+    ClientClosedError,
     ConfigurationError,
     InvalidRequest,
     OrderCancelError,
@@ -23,6 +24,7 @@ from .errors import (
     RateLimitWaitTooLong,
     ServerError,
     UnexpectedResponse,
+    WrongEventLoopError,
 )
 from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder, spot_rate_limiter
 from .kucoin._envelope import (
@@ -66,6 +68,7 @@ __all__ = [
     "AsyncKuestCancelOrder",
     "AuthenticationError",
     "CancelAllResult",
+    "ClientClosedError",
     "ClientOrderCancelAccepted",
     "ConfigurationError",
     "FailedSymbol",
@@ -108,5 +111,6 @@ __all__ = [
     "ServerError",
     "SymbolCancelAccepted",
     "UnexpectedResponse",
+    "WrongEventLoopError",
     "spot_rate_limiter",
 ]

@@ -158,8 +158,10 @@ class DirectAsyncClient(AsyncClient):
     sent through the transport's aiohttp session with the client's timeouts, and its answer is
     an httpx.Response that passes through the client's cookie jar and response hooks as in
     httpx. Everything else (cookies in the jar, request hooks, any other argument) goes through
-    httpx.AsyncClient as usual. tests/*/test_*_direct.py hold the two paths to the same bytes
-    on the wire and the same outcomes.
+    httpx.AsyncClient as usual, and so does every request whenever httpx would not send it
+    through this client's own transport: a mount, or a mock that decides the transport (respx's
+    `using="httpx"` patches that decision) then sees it. tests/*/test_*_direct.py hold the two
+    paths to the same bytes on the wire and the same outcomes.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -183,12 +185,17 @@ class DirectAsyncClient(AsyncClient):
             return await super().request(
                 method, url, params=params, json=json, headers=headers, **options
             )
+        self.check_usable()  # on httpx's path, `send` checks
         return await self._send_direct(method.upper(), base, target, json, headers)
 
     def _direct_target(
         self, method: str, url: Any, params: Any, json: Any, headers: Any, options: Any
     ) -> str | None:
         """The path and query to send directly, or None when httpx must build the request."""
+        # httpx chooses a transport by the URL's scheme, host and port (its mounts), which a
+        # direct request shares with the base URL; a mock may replace that choice.
+        if self._transport_for_url(self.base_url) is not self._aiohttp:
+            return None
         if options or self.is_closed or self.params or self.cookies:
             return None
         if self.event_hooks["request"] or self.follow_redirects:

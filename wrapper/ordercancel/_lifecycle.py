@@ -1,4 +1,10 @@
-"""Closing and context management, the same for every venue's sync and async client."""
+"""Closing and context management, the same for every venue's sync and async client.
+
+Close a client when you are done with it (or use it as a context manager): that closes the
+connections ordercancel opened. A call after that raises `ClientClosedError`; an async client
+called from another event loop than its first raises `WrongEventLoopError`; neither sends
+anything.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,17 @@ class SyncLifecycle:
     _owns_http_client: bool
 
     def close(self) -> None:
-        """Close the HTTP connections (not those of an http_client you passed in)."""
+        """Close the HTTP connections (not those of an http_client you passed in).
+
+        Calls made after this raise `ClientClosedError` and send nothing.
+        """
         if self._owns_http_client:
             self._api.get_httpx_client().close()
+
+    def _check_usable(self) -> None:
+        """Raise `ClientClosedError` when the connections ordercancel opened are closed."""
+        if self._owns_http_client:
+            self._api.get_httpx_client().check_usable()
 
     def __enter__(self) -> Self:
         return self
@@ -30,15 +44,31 @@ class SyncLifecycle:
 
 
 class AsyncLifecycle:
-    """`aclose()` and `async with`: closes the HTTP connections ordercancel opened."""
+    """`aclose()` and `async with`: closes the HTTP connections ordercancel opened.
+
+    The client belongs to the event loop it first sends in (its connections do).
+    """
 
     _api: Any
     _owns_http_client: bool
 
     async def aclose(self) -> None:
-        """Close the HTTP connections (not those of an http_client you passed in)."""
+        """Close the HTTP connections (not those of an http_client you passed in).
+
+        Calls made after this raise `ClientClosedError` and send nothing.
+        """
         if self._owns_http_client:
             await self._api.get_async_httpx_client().aclose()
+
+    def _check_usable(self) -> None:
+        """Raise when ordercancel's client cannot send from here.
+
+        Raises:
+            ClientClosedError: it is closed.
+            WrongEventLoopError: it first sent in another event loop.
+        """
+        if self._owns_http_client:
+            self._api.get_async_httpx_client().check_usable()
 
     async def __aenter__(self) -> Self:
         return self

@@ -9,6 +9,8 @@ Every error the library raises on purpose derives from `OrderCancelError`:
     │   └── APITimeoutError                   a timeout expired
     ├── OrderGoneAfterRetry                   a retry found the order gone: maybe our own cancel
     ├── RateLimitWaitTooLong                  the client-side limiter has no slot in time: not sent
+    ├── ClientClosedError                     a call on a closed client; nothing sent
+    ├── WrongEventLoopError                   an async client called in another event loop
     └── APIError                              the venue answered, not with the documented success
         ├── AuthenticationError               keys, signature, passphrase, timestamp, permission
         ├── PermissionDenied                  not allowed (another user's order)
@@ -19,6 +21,9 @@ Every error the library raises on purpose derives from `OrderCancelError`:
         ├── UnexpectedResponse                a body that is not the documented shape
         ├── KucoinAPIError                    .code, .msg, .rate_limit (+ leaves as above)
         └── KuestAPIError                     .error (+ leaves as above)
+
+`ClientClosedError` and `WrongEventLoopError` are also `RuntimeError`s (what httpx and asyncio
+raise in those cases), and mean a mistake in the calling code: no request was sent.
 
 Catch a meaning (`OrderNotCancellable`) to handle every venue alike, or a venue class
 (`KucoinAPIError`) for its codes. No message, str or repr ever contains a secret: errors carry
@@ -35,6 +40,7 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
+    "ClientClosedError",
     "ConfigurationError",
     "InvalidRequest",
     "OrderCancelError",
@@ -46,6 +52,7 @@ __all__ = [
     "RateLimited",
     "ServerError",
     "UnexpectedResponse",
+    "WrongEventLoopError",
 ]
 
 
@@ -104,6 +111,21 @@ class RateLimitWaitTooLong(OrderCancelError):
         self.weight = weight
         self.wait = wait
         self.max_wait = max_wait
+
+
+class ClientClosedError(OrderCancelError, RuntimeError):
+    """A call on a client that was closed (its `with` block ended, or `close()` ran).
+
+    Nothing was sent. Make the calls inside the `with` block, or create a new client.
+    """
+
+
+class WrongEventLoopError(OrderCancelError, RuntimeError):
+    """An async client was called in another event loop than the one it first sent in.
+
+    Nothing was sent. An async client belongs to one event loop (its connections do): create it
+    inside the coroutine that `asyncio.run` runs, and a new one for each `asyncio.run`.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,8 +158,10 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
 
         Raises:
             InvalidRequest: not a collection of ids, empty, or any id bad; nothing was sent.
+            ClientClosedError: the client is closed; nothing was sent.
         """
         ids = check_order_ids(order_ids)
+        self._check_usable()  # a closed client is no id's failure: it raises
         if batch:
             return _bulk.batches(
                 _chunks(ids), lambda chunk: self._send(ops.cancel_orders_batch(chunk))
@@ -273,8 +275,10 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
 
         Raises:
             InvalidRequest: not a collection of ids, empty, or any id bad; nothing was sent.
+            ClientClosedError: the client is closed; nothing was sent.
         """
         ids = check_order_ids(order_ids)
+        self._check_usable()  # a closed client is no id's failure: it raises
         if batch:
             return await _bulk.batches_async(
                 _chunks(ids), lambda chunk: self._send(ops.cancel_orders_batch(chunk))
