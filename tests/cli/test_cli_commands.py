@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import queue
 import re
 import signal
 import socket
-import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +19,7 @@ from ordercancel import (
     SymbolCancelAccepted,
 )
 from ordercancel.cli import EXIT_CODES, main
+from sim_support import read_banner, stdout_lines
 
 if TYPE_CHECKING:
     from conftest import Cli, Spawn  # the fixtures' types; never imported at run time
@@ -109,38 +105,6 @@ def test_demo_exits_0_and_prints_every_operation_within_100_columns(cli: Cli) ->
     assert ran.out.rstrip().endswith("operations: every outcome matches the venue")
 
 
-@contextlib.contextmanager
-def _lines(child: subprocess.Popen[str]) -> Iterator[queue.Queue[str]]:
-    """stdout's lines as they come, read by a thread so that a test can wait with a timeout.
-
-    On leaving, the child is killed if still running and the reader thread joined.
-    """
-    lines: queue.Queue[str] = queue.Queue()
-    out = child.stdout
-    assert out is not None
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in out], daemon=True)
-    reader.start()
-    try:
-        yield lines
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait(timeout=15)
-        reader.join(timeout=15)
-
-
-def _read_banner(lines: queue.Queue[str], timeout: float = 20) -> dict[str, str]:
-    """The `export NAME=value` lines the simulator prints, up to its last banner line."""
-    printed: dict[str, str] = {}
-    while True:
-        line = lines.get(timeout=timeout).strip()
-        if line == "Serving until Ctrl-C.":
-            return printed
-        if line.startswith("export "):
-            name, _, value = line.removeprefix("export ").partition("=")
-            printed[name] = value
-
-
 def _refused(url: str) -> bool:
     host, port = url.removeprefix("http://").split(":")
     try:
@@ -153,8 +117,8 @@ def _refused(url: str) -> bool:
 @pytest.mark.parametrize("stop", ["SIGINT", "terminate"])
 def test_sim_serves_the_keys_it_prints_until_stopped(spawn: Spawn, stop: str) -> None:
     sim = spawn("sim")
-    with _lines(sim) as lines:
-        printed = _read_banner(lines)
+    with stdout_lines(sim) as lines:
+        printed = read_banner(lines).exports
 
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["KUCOIN_URL"])
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["KUEST_URL"])

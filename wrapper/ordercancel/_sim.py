@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,16 +40,16 @@ class SimSetupError(Exception):
     """The simulator cannot start as asked: one line for the user (exit 2)."""
 
 
+# Where an entry came from (for the error message) and its fields.
+_Entry = tuple[str, dict[str, Any]]
+
+
 @dataclass
 class _Plan:
     """What to place and plan on each venue before serving."""
 
-    orders: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {"kucoin": [], "kuest": []}
-    )
-    faults: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {"kucoin": [], "kuest": []}
-    )
+    orders: dict[str, list[_Entry]] = field(default_factory=lambda: {"kucoin": [], "kuest": []})
+    faults: dict[str, list[_Entry]] = field(default_factory=lambda: {"kucoin": [], "kuest": []})
 
 
 def kucoin_order_id(group: int, number: int) -> str:
@@ -81,16 +82,16 @@ def _seeded(count: int) -> _Plan:
     for group, symbol in enumerate(KUCOIN_SYMBOLS, start=1):
         for number in range(1, count + 1):
             n = (group - 1) * count + number
-            plan.orders["kucoin"].append({
+            plan.orders["kucoin"].append(("--orders", {
                 "symbol": symbol, "size": "1", "client_oid": f"sim-{n}",
                 "order_id": kucoin_order_id(group, number),
-            })  # fmt: skip
+            }))  # fmt: skip
     for token, (market, asset_id) in KUEST_ASSETS.items():
         for number in range(1, count + 1):
-            plan.orders["kuest"].append({
+            plan.orders["kuest"].append(("--orders", {
                 "market": KUEST_MARKETS[market], "asset_id": asset_id, "size": "10",
                 "order_id": kuest_order_id(token, number),
-            })  # fmt: skip
+            }))  # fmt: skip
     return plan
 
 
@@ -111,11 +112,13 @@ def _read_file(path: str, plan: _Plan) -> None:
             entries = section.get(key, [])
             if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
                 raise SimSetupError(f'{where}: "{venue}.{key}" must be a list of objects')
-            getattr(plan, key)[venue].extend(entries)
+            getattr(plan, key)[venue].extend(
+                (f"{where}: {venue} {key}[{index}]", entry) for index, entry in enumerate(entries)
+            )
 
 
 def parse_fault(text: str) -> tuple[str, dict[str, Any]]:
-    """`VENUE:KIND[:COUNT][:before|after]` as (venue, fault entry).
+    """`VENUE:KIND[:COUNT][:before|after]` as (venue, the fault's fields).
 
     Raises:
         SimSetupError: not of that form.
@@ -124,6 +127,8 @@ def parse_fault(text: str) -> tuple[str, dict[str, Any]]:
     usage = f"--fault must be VENUE:KIND[:COUNT][:before|after], got {text!r}"
     if not 2 <= len(parts) <= 4 or parts[0] not in ("kucoin", "kuest"):
         raise SimSetupError(usage)
+    if parts[1] == "delay":
+        raise SimSetupError(f"--fault {text}: a delay needs its seconds: list it in --orders-file")
     entry: dict[str, Any] = {"kind": parts[1]}
     for part in parts[2:]:
         if part.isdigit():
@@ -138,25 +143,24 @@ def parse_fault(text: str) -> tuple[str, dict[str, Any]]:
 def _apply(plan: _Plan, kucoin: KucoinExchange, kuest: KuestExchange) -> None:
     venues: dict[str, KucoinExchange | KuestExchange] = {"kucoin": kucoin, "kuest": kuest}
     for venue, exchange in venues.items():
-        for index, entry in enumerate(plan.orders[venue]):
+        for where, entry in plan.orders[venue]:
             if "account" in entry:
-                raise SimSetupError(f"{venue} orders[{index}]: the sim has one account")
+                raise SimSetupError(f"{where}: the simulator has one account (no 'account')")
             try:
                 exchange.add_order(**entry)
             except (TypeError, ValueError) as exc:
-                raise SimSetupError(f"{venue} orders[{index}]: {exc}") from exc
-        for index, entry in enumerate(plan.faults[venue]):
+                raise SimSetupError(f"{where}: {exc}") from exc
+        for where, entry in plan.faults[venue]:
             options = dict(entry)
             kind = options.pop("kind", None)
             if kind not in FAULT_KINDS:
                 raise SimSetupError(
-                    f"{venue} faults[{index}]: kind must be one of {', '.join(FAULT_KINDS)}, "
-                    f"got {kind!r}"
+                    f"{where}: kind must be one of {', '.join(FAULT_KINDS)}, got {kind!r}"
                 )
             try:
                 getattr(exchange.faults, kind)(**options)
             except (TypeError, ValueError) as exc:
-                raise SimSetupError(f"{venue} faults[{index}] ({kind}): {exc}") from exc
+                raise SimSetupError(f"{where}: {exc}") from exc
 
 
 def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
@@ -217,7 +221,7 @@ def banner(kucoin: KucoinExchange, kuest: KuestExchange, plan: _Plan) -> list[st
     planned = [
         _planned(name, entry)
         for venue, name in (("kucoin", "KuCoin"), ("kuest", "Kuest"))
-        for entry in plan.faults[venue]
+        for _, entry in plan.faults[venue]
     ]
     lines += [""] * bool(planned) + planned
     lines += ["", "Serving until Ctrl-C."]
@@ -226,15 +230,17 @@ def banner(kucoin: KucoinExchange, kuest: KuestExchange, plan: _Plan) -> list[st
 
 @contextlib.contextmanager
 def _served(exchange: KucoinExchange | KuestExchange, port: int, option: str) -> Iterator[None]:
+    served = exchange.serve(port=port)
     try:
-        served = exchange.serve(port=port)
         served.start()
     except RuntimeError as exc:
         cause = exc.__cause__
-        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else cause
+        # asyncio's message repeats the address; the errno says what went wrong, once.
+        errno = cause.errno if isinstance(cause, OSError) else None
+        reason = os.strerror(errno) if errno else str(cause)
         raise SimSetupError(
-            f"cannot serve on 127.0.0.1:{port} ({option}): {reason}; "
-            "choose another port, or 0 for a free one"
+            f"{option} {port}: cannot listen on 127.0.0.1:{port}: {reason} "
+            "(choose another port, or 0 for a free one)"
         ) from exc
     try:
         yield
@@ -266,7 +272,7 @@ def serve_forever(
         _read_file(orders_file, plan)
     for text in faults:
         venue, entry = parse_fault(text)
-        plan.faults[venue].append(entry)
+        plan.faults[venue].append((f"--fault {text}", entry))
     kucoin, kuest = KucoinExchange(), KuestExchange()
     _apply(plan, kucoin, kuest)
     with _served(kucoin, kucoin_port, "--kucoin-port"), _served(kuest, kuest_port, "--kuest-port"):
