@@ -85,13 +85,15 @@ def running_sim(spawn: Spawn, *args: str) -> Iterator[Banner]:
         yield read_banner(lines)
 
 
-def in_shell(banner: Banner, script: str) -> subprocess.CompletedProcess[str]:
+def in_shell(banner: Banner, script: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
     """Run `script` in bash after the banner's export lines, pasted as a user would.
 
-    `ordercancel` in the script is this interpreter's `python -m ordercancel.cli`.
+    `ordercancel` in the script is this interpreter's `python -m ordercancel.cli`; `env_vars`
+    are added to the environment (which has no venue key of its own).
     """
     pasted = "\n".join(line for line in banner.lines if line.startswith("export "))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KUCOIN_", "KUEST_"))}
+    env |= env_vars
     function = f'ordercancel() {{ "{sys.executable}" -m ordercancel.cli "$@"; }}'
     return subprocess.run(
         ["bash", "-c", f"{pasted}\n{function}\n{script}"],
