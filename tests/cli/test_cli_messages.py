@@ -228,3 +228,31 @@ def test_each_retry_is_one_readable_line_on_stderr(
         assert ran.out.startswith("ok: ")
     assert kucoin_exchange.faults.pending == 0  # both 503s were answered, then the cancel
     assert [r.status for r in kucoin_exchange.received] == [200]
+
+
+# -- keys: named by their environment variables -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "named"),
+    [
+        (["kuest", "all", "--yes"],
+         {"KUEST_ADDRESS": "0x" + "1" * 40, "KUEST_API_KEY": "k", "KUEST_API_SECRET": "!!not64",
+          "KUEST_API_PASSPHRASE": "p"},
+         "KUEST_API_SECRET is not valid base64"),
+        (["kucoin", "all", "--yes"],
+         {"KUCOIN_API_KEY": "k", "KUCOIN_API_SECRET": "s", "KUCOIN_API_PASSPHRASE": "p",
+          "KUCOIN_API_KEY_VERSION": "7"},
+         "KUCOIN_API_KEY_VERSION must be one of"),
+    ],
+    ids=["kuest-secret", "kucoin-key-version"],
+)  # fmt: skip
+def test_a_bad_key_is_named_by_its_environment_variable(
+    cli: Cli, args: list[str], env: dict[str, str], named: str
+) -> None:
+    ran = cli(*args, "--base-url", f"http://127.0.0.1:{_free_port()}", env=env)
+
+    assert ran.code == BAD_INPUT, ran
+    assert named in ran.err
+    assert "Keys." not in ran.err  # not KuestKeys.api_secret, a name the user never typed
+    assert "!!not64" not in ran.err

@@ -143,8 +143,17 @@ def _kuest(args: argparse.Namespace) -> Any:
         return kq.cancel_all()
 
 
-# The library names arguments as Python does; the command line as the user typed them.
+# The library names arguments as Python does; the command line as the user typed them
+# (the keys come from the environment).
 _TYPED_AS = {
+    "KucoinKeys.api_key": "KUCOIN_API_KEY",
+    "KucoinKeys.api_secret": "KUCOIN_API_SECRET",
+    "KucoinKeys.api_passphrase": "KUCOIN_API_PASSPHRASE",
+    "KucoinKeys.key_version": "KUCOIN_API_KEY_VERSION",
+    "KuestKeys.address": "KUEST_ADDRESS",
+    "KuestKeys.api_key": "KUEST_API_KEY",
+    "KuestKeys.api_secret": "KUEST_API_SECRET",
+    "KuestKeys.api_passphrase": "KUEST_API_PASSPHRASE",
     "order_ids": "ORDER_ID",
     "order_id": "ORDER_ID",
     "client_oid": "CLIENT_OID",
@@ -154,7 +163,7 @@ _TYPED_AS = {
     "asset_id": "--asset-id",
     "base_url": "--base-url",
 }
-_PYTHON_NAME = re.compile(r"\b(" + "|".join(_TYPED_AS) + r")\b")
+_PYTHON_NAME = re.compile(r"\b(" + "|".join(map(re.escape, _TYPED_AS)) + r")\b")
 # A value quoted in a message (the library quotes values with repr) is the user's own text.
 _QUOTED = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 
