@@ -11,7 +11,15 @@ import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "peers", "upstream"]
+nox.options.sessions = [
+    "check_generated",
+    "lint",
+    "typecheck",
+    "tests",
+    "peers",
+    "docs",
+    "upstream",
+]
 
 ROOT = Path(__file__).parent
 # The generator and the formatter its hooks run shape the generated code: both are pinned.
@@ -114,6 +122,31 @@ def tests(session: nox.Session) -> None:
         *session.posargs,
     )
     session.run("coverage", "report")
+
+
+# The documentation toolchain, pinned: each of these shapes the pages or what counts as a warning.
+DOCS = [
+    "mkdocs==1.6.1",
+    "mkdocstrings==1.0.8",
+    "mkdocstrings-python==2.0.11",
+    "griffelib==2.4.1",
+    "mkdocs-autorefs==1.4.5",
+    "markdown==3.11.3",
+]
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (docs/ and the docstrings) into site/, warnings as errors.
+
+    The API reference is read from the source in wrapper/; the code blocks are run by the
+    tests (tests/docs/). `nox -s docs -- serve` serves the pages while you edit them instead.
+    """
+    session.install(*DOCS, LINTER)  # ruff lays out the signatures
+    if session.posargs == ["serve"]:
+        session.run("mkdocs", "serve", "--strict")
+        return
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"))
 
 
 @nox.session

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import queue
 import re
 import signal
 import socket
-import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +19,7 @@ from ordercancel import (
     SymbolCancelAccepted,
 )
 from ordercancel.cli import EXIT_CODES, main
+from sim_support import read_banner, stdout_lines
 
 if TYPE_CHECKING:
     from conftest import Cli, Spawn  # the fixtures' types; never imported at run time
@@ -87,46 +83,26 @@ def test_every_help_page_exits_0_and_lists_the_exit_codes(
     assert not missing, f"`ordercancel {' '.join(page)} --help` does not list exit codes {missing}"
 
 
-def test_demo_exits_0_and_prints_the_table(cli: Cli) -> None:
+def test_demo_exits_0_and_prints_every_operation_within_100_columns(cli: Cli) -> None:
     ran = cli("demo", timeout=120)
 
     assert ran.code == 0, ran
-    assert re.search(r"^venue +call +sent +answer +result +expected", ran.out, re.MULTILINE)
+    calls = re.findall(r"^ ?(\d+) (kucoin|kuest) +(\w+)\(", ran.out, re.MULTILINE)
+    assert [int(number) for number, _, _ in calls] == list(range(1, len(calls) + 1))
+    assert {name for _, _, name in calls} >= {
+        "cancel_order_by_order_id", "cancel_order_by_client_oid", "cancel_partial_order",
+        "cancel_all_orders_by_symbol", "cancel_all_orders", "cancel_order", "cancel_orders",
+        "cancel_market_orders", "cancel_all",
+    }  # fmt: skip
+    for label in ("sent", "answer", "result"):
+        assert len(re.findall(rf"^   {label} +\S", ran.out, re.MULTILINE)) == len(calls)
+    assert len(re.findall(r"^   expected .*: ok$", ran.out, re.MULTILINE)) == len(calls)
     assert "MISMATCH" not in ran.out
+    too_wide = [line for line in ran.out.splitlines() if len(line) > 100]
+    assert too_wide == [], "the demo must fit a 100-column terminal"
     assert "KuCoin orders after:" in ran.out
     assert "Kuest orders after:" in ran.out
     assert ran.out.rstrip().endswith("operations: every outcome matches the venue")
-
-
-@contextlib.contextmanager
-def _lines(child: subprocess.Popen[str]) -> Iterator[queue.Queue[str]]:
-    """stdout's lines as they come, read by a thread so that a test can wait with a timeout.
-
-    On leaving, the child is killed if still running and the reader thread joined.
-    """
-    lines: queue.Queue[str] = queue.Queue()
-    out = child.stdout
-    assert out is not None
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in out], daemon=True)
-    reader.start()
-    try:
-        yield lines
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait(timeout=15)
-        reader.join(timeout=15)
-
-
-def _read_banner(lines: queue.Queue[str], timeout: float = 20) -> dict[str, str]:
-    """The URLs and keys the simulator prints, up to its last banner line."""
-    printed: dict[str, str] = {}
-    while True:
-        line = lines.get(timeout=timeout).strip()
-        if line.startswith("Demo keys of a simulator"):
-            return printed
-        name, _, value = line.partition("=") if "=" in line else line.partition(": ")
-        printed[name] = value
 
 
 def _refused(url: str) -> bool:
@@ -141,11 +117,11 @@ def _refused(url: str) -> bool:
 @pytest.mark.parametrize("stop", ["SIGINT", "terminate"])
 def test_sim_serves_the_keys_it_prints_until_stopped(spawn: Spawn, stop: str) -> None:
     sim = spawn("sim")
-    with _lines(sim) as lines:
-        printed = _read_banner(lines)
+    with stdout_lines(sim) as lines:
+        printed = read_banner(lines).exports
 
-        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["KuCoin"])
-        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["Kuest"])
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["KUCOIN_URL"])
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed["KUEST_URL"])
         kucoin_keys = KucoinKeys(
             api_key=printed["KUCOIN_API_KEY"],
             api_secret=printed["KUCOIN_API_SECRET"],
@@ -157,9 +133,9 @@ def test_sim_serves_the_keys_it_prints_until_stopped(spawn: Spawn, stop: str) ->
             api_secret=printed["KUEST_API_SECRET"],
             api_passphrase=printed["KUEST_API_PASSPHRASE"],
         )
-        with KucoinSpotCancelOrder(keys=kucoin_keys, base_url=printed["KuCoin"]) as kc:
+        with KucoinSpotCancelOrder(keys=kucoin_keys, base_url=printed["KUCOIN_URL"]) as kc:
             assert kc.cancel_all_orders_by_symbol("BTC-USDT") == SymbolCancelAccepted("BTC-USDT")
-        with KuestCancelOrder(keys=kuest_keys, base_url=printed["Kuest"]) as kq:
+        with KuestCancelOrder(keys=kuest_keys, base_url=printed["KUEST_URL"]) as kq:
             assert kq.cancel_all() == KuestCancelReport()
 
         if stop == "SIGINT":
@@ -168,5 +144,5 @@ def test_sim_serves_the_keys_it_prints_until_stopped(spawn: Spawn, stop: str) ->
         else:
             sim.terminate()
             assert sim.wait(timeout=15) == -signal.SIGTERM
-        assert _refused(printed["KuCoin"])
-        assert _refused(printed["Kuest"])
+        assert _refused(printed["KUCOIN_URL"])
+        assert _refused(printed["KUEST_URL"])

@@ -42,9 +42,9 @@ def test_the_numbers_are_the_documented_ones() -> None:
 @pytest.mark.parametrize(
     ("args", "error_type", "says"),
     [
-        (["order", "abc/def", "--symbol", "BTC-USDT"], "InvalidRequest", "order_id"),
+        (["order", "abc/def", "--symbol", "BTC-USDT"], "InvalidRequest", "ORDER_ID"),
         (["partial", "abcdef", "--symbol", "BTC-USDT", "--size", "-1"], "InvalidRequest", "-1"),
-        (["symbol", "btc/usdt"], "InvalidRequest", "symbol"),
+        (["symbol", "btc/usdt"], "InvalidRequest", "SYMBOL"),
     ],
     ids=["order-id-with-slash", "negative-size", "bad-symbol"],
 )

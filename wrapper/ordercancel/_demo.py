@@ -1,4 +1,4 @@
-"""`ordercancel demo` and `ordercancel sim`: the simulated venues, served on 127.0.0.1.
+"""`ordercancel demo`: every cancel operation against the simulated venues, served on 127.0.0.1.
 
 The demo seeds orders, runs every cancel operation of both venues through the public clients,
 prints what was sent and what came back, then the venues' order state, and exits 0 only when
@@ -7,8 +7,6 @@ every outcome is what the venue should answer.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -46,7 +44,7 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _short(value: Any, width: int = 60) -> str:
+def _short(value: Any, width: int) -> str:
     text = f"{type(value).__name__}: {value}" if isinstance(value, BaseException) else repr(value)
     return text if len(text) <= width else text[: width - 3] + "..."
 
@@ -124,6 +122,22 @@ def _run(step: _Step) -> Any:
         return exc
 
 
+WIDTH = 100  # every line fits a 100-column terminal
+
+
+def _record(number: int, step: _Step, sent: list[Any], result: Any, ok: bool) -> list[str]:
+    """One operation, a line each: the call, what was sent, the answer, the result, the verdict."""
+    lines = [
+        ("sent", "; ".join(f"{r.method} {r.raw_target}" for r in sent)),
+        ("answer", "; ".join(_answer(r) for r in sent)),
+        ("result", _short(result, WIDTH - 12)),
+        ("expected", f"{step.expected}: {'ok' if ok else 'MISMATCH'}"),
+    ]
+    return [f"{number:>2} {step.venue:<6}  {step.call}"] + [
+        f"   {label:<9}{text}" for label, text in lines
+    ]
+
+
 def run_demo(out: Callable[[str], None] = print) -> int:
     """Run the demo; return 0 when every outcome matches what the venue should answer."""
     kucoin, kuest = KucoinExchange(), KuestExchange()
@@ -137,27 +151,17 @@ def run_demo(out: Callable[[str], None] = print) -> int:
                 keys=kuest.keys, base_url=str(kuest_served.base_url), retry=_ONE_ATTEMPT
             ) as kq,
         ):
-            rows = [["venue", "call", "sent", "answer", "result", "expected", ""]]
             failures = 0
-            for step in _steps(kc, kq, kucoin, kuest):
+            steps = _steps(kc, kq, kucoin, kuest)
+            for number, step in enumerate(steps, start=1):
                 exchange: KucoinExchange | KuestExchange = (
                     kucoin if step.venue == "kucoin" else kuest
                 )
                 seen = len(exchange.received)
                 result = _run(step)
-                sent = exchange.received[seen:]
                 ok = step.expect(result)
                 failures += not ok
-                rows.append([
-                    step.venue,
-                    step.call,
-                    "; ".join(f"{r.method} {r.raw_target}" for r in sent),
-                    "; ".join(_answer(r) for r in sent),
-                    _short(result),
-                    step.expected,
-                    "ok" if ok else "MISMATCH",
-                ])  # fmt: skip
-    out(_table(rows))
+                out("\n".join(_record(number, step, exchange.received[seen:], result, ok)))
     out("\nKuCoin orders after:")
     out(_table([["order id", "symbol", "size", "filled", "cancelled", "state", "clientOid"]] + [
         [o.order_id, o.symbol, str(o.size), str(o.filled_size), str(o.canceled_size), o.state,
@@ -168,24 +172,5 @@ def run_demo(out: Callable[[str], None] = print) -> int:
         [o.order_id, o.market[:12] + "...", str(o.size), o.state] for o in kuest.orders()
     ]))  # fmt: skip
     verdict = "every outcome matches the venue" if not failures else f"{failures} MISMATCHES"
-    out(f"\n{len(rows) - 1} operations: {verdict}")
+    out(f"\n{len(steps)} operations: {verdict}")
     return 0 if not failures else 1
-
-
-def serve_forever(kucoin_port: int = 0, kuest_port: int = 0) -> int:
-    """Serve both simulated venues until interrupted; print their URLs and demo keys."""
-    kucoin, kuest = KucoinExchange(), KuestExchange()
-    with kucoin.serve(port=kucoin_port) as kc, kuest.serve(port=kuest_port) as kq:
-        print(f"KuCoin: {kc.base_url}")
-        print(f"  KUCOIN_API_KEY={kucoin.keys.api_key}")
-        print(f"  KUCOIN_API_SECRET={kucoin.keys.api_secret}")
-        print(f"  KUCOIN_API_PASSPHRASE={kucoin.keys.api_passphrase}")
-        print(f"Kuest: {kq.base_url}")
-        print(f"  KUEST_ADDRESS={kuest.keys.address}")
-        print(f"  KUEST_API_KEY={kuest.keys.api_key}")
-        print(f"  KUEST_API_SECRET={kuest.keys.api_secret}")
-        print(f"  KUEST_API_PASSPHRASE={kuest.keys.api_passphrase}")
-        print("Demo keys of a simulator: not secrets. Ctrl-C stops.", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            threading.Event().wait()
-    return 0

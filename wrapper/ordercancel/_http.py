@@ -83,7 +83,10 @@ def check_base_url(base_url: str) -> str:
     except (httpx.InvalidURL, TypeError) as exc:
         raise ConfigurationError(f"base_url is not a URL: {base_url!r}") from exc
     if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(f"base_url must be http(s)://host[:port][/prefix], got {url}")
+        # The text as given: httpx.URL drops a default port (and more) when it prints a URL.
+        raise ConfigurationError(
+            f"base_url must be http(s)://host[:port][/prefix], got {base_url!r}"
+        )
     if url.userinfo or url.query or url.fragment or "?" in base_url or "#" in base_url:
         raise ConfigurationError("base_url must have no credentials, query or fragment")
     return base_url

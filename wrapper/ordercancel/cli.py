@@ -11,12 +11,15 @@ see EXIT_CODES.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
+import logging
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from . import errors
 from ._retry import OrderGoneAfterRetry
@@ -25,6 +28,8 @@ from .kucoin._client import KucoinSpotCancelOrder
 from .kuest._client import DEFAULT_BASE_URL as KUEST_URL
 from .kuest._client import KuestCancelOrder
 from .kuest._results import OrderOutcome
+
+_DEFAULT_URL = {"kucoin": KUCOIN_URL, "kuest": KUEST_URL}
 
 OK, FAILED, BAD_INPUT, AUTH, NOT_CANCELLABLE, RATE_LIMITED, TRANSPORT, MAYBE_CANCELLED = range(8)
 EXIT_CODES = {
@@ -138,23 +143,102 @@ def _kuest(args: argparse.Namespace) -> Any:
         return kq.cancel_all()
 
 
+# The library names arguments as Python does; the command line as the user typed them
+# (the keys come from the environment).
+_TYPED_AS = {
+    "KucoinKeys.api_key": "KUCOIN_API_KEY",
+    "KucoinKeys.api_secret": "KUCOIN_API_SECRET",
+    "KucoinKeys.api_passphrase": "KUCOIN_API_PASSPHRASE",
+    "KucoinKeys.key_version": "KUCOIN_API_KEY_VERSION",
+    "KuestKeys.address": "KUEST_ADDRESS",
+    "KuestKeys.api_key": "KUEST_API_KEY",
+    "KuestKeys.api_secret": "KUEST_API_SECRET",
+    "KuestKeys.api_passphrase": "KUEST_API_PASSPHRASE",
+    "order_ids": "ORDER_ID",
+    "order_id": "ORDER_ID",
+    "client_oid": "CLIENT_OID",
+    "symbol": "--symbol",
+    "cancel_size": "--size",
+    "market": "--market",
+    "asset_id": "--asset-id",
+    "base_url": "--base-url",
+}
+_PYTHON_NAME = re.compile(r"\b(" + "|".join(map(re.escape, _TYPED_AS)) + r")\b")
+# A value quoted in a message (the library quotes values with repr) is the user's own text.
+_QUOTED = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+
+
+def typed_names(message: str, args: argparse.Namespace) -> str:
+    """`message` with each Python parameter name replaced by the option the user typed.
+
+    Quoted values are left as they are: they are what the user gave.
+    """
+    names = dict(_TYPED_AS)
+    if args.action == "symbol":  # `kucoin symbol SYMBOL`: the symbol is positional there
+        names["symbol"] = "SYMBOL"
+    parts = _QUOTED.split(message)
+    return "".join(
+        part if index % 2 else _PYTHON_NAME.sub(lambda m: names[m.group(1)], part)
+        for index, part in enumerate(parts)
+    )
+
+
+@contextlib.contextmanager
+def _retries_on_stderr() -> Iterator[None]:
+    """One readable stderr line per retry: the library's own warning, nothing else.
+
+    stamina logs each retry too, as a bare `stamina.retry_scheduled` with its details in fields
+    that a plain terminal does not show; that duplicate is left out here.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    ours, theirs = logging.getLogger("ordercancel"), logging.getLogger("stamina")
+    level = theirs.level
+    ours.addHandler(handler)
+    theirs.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        ours.removeHandler(handler)
+        theirs.setLevel(level)
+
+
 def _run_cancel(args: argparse.Namespace, venue: Callable[[argparse.Namespace], Any]) -> int:
     try:
-        result = venue(args)
+        with _retries_on_stderr():
+            result = venue(args)
     except errors.OrderCancelError as exc:
         code = exit_code(exc)
+        fields = error_fields(exc)
+        if isinstance(exc, errors.InvalidRequest):
+            fields["message"] = typed_names(fields["message"], args)
+        elif isinstance(exc, errors.APIConnectionError):
+            fields["base_url"] = args.base_url or _DEFAULT_URL[args.command]
+            fields["message"] += f" (base URL {fields['base_url']})"
         if args.json:
-            print(json.dumps({"ok": False, "error": error_fields(exc)}))
+            print(json.dumps({"ok": False, "error": fields}))
         else:
-            print(f"error ({EXIT_CODES[code]}): {exc}", file=sys.stderr)
+            print(f"error ({EXIT_CODES[code]}): {fields['message']}", file=sys.stderr)
         return code
     return _report(args, result)
 
 
 def _sim(args: argparse.Namespace) -> int:
-    from ._demo import serve_forever
+    from ._sim import SimSetupError, port, serve_forever
 
-    return serve_forever(kucoin_port=args.kucoin_port, kuest_port=args.kuest_port)
+    try:
+        serve_forever(
+            kucoin_port=port(args.kucoin_port, "--kucoin-port"),
+            kuest_port=port(args.kuest_port, "--kuest-port"),
+            orders=args.orders,
+            orders_file=args.orders_file,
+            faults=args.fault,
+        )
+    except SimSetupError as exc:
+        print(f"ordercancel sim: error: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    return OK
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -163,8 +247,16 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo()
 
 
+class UsageError(Exception):
+    """A command line that argparse refused: the message, and the usage of that command."""
+
+    def __init__(self, prog: str, usage: str, message: str) -> None:
+        super().__init__(message)
+        self.prog, self.usage, self.message = prog, usage, message
+
+
 class _Parser(argparse.ArgumentParser):
-    """A parser whose help page ends with the exit codes.
+    """A parser whose help page ends with the exit codes, and whose errors `main` reports.
 
     argparse builds the sub-commands' parsers with the same class, so every page has them.
     """
@@ -174,6 +266,10 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("epilog", f"exit codes:\n{codes}")
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(**kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """Raise UsageError (argparse would print and exit; `main` prints it as asked)."""
+        raise UsageError(self.prog, self.format_usage(), message)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -221,17 +317,70 @@ def _parser() -> argparse.ArgumentParser:
     kuest.set_defaults(handler=lambda a: _run_cancel(a, _kuest))
 
     sim = venues.add_parser("sim", help="serve the simulated venues on 127.0.0.1")
-    sim.add_argument("--kucoin-port", type=int, default=0, help="default: a free port")
-    sim.add_argument("--kuest-port", type=int, default=0, help="default: a free port")
+    # Ports are checked by the command itself, so that any bad port is one line.
+    sim.add_argument("--kucoin-port", default="0", metavar="PORT", help="default: a free port")
+    sim.add_argument("--kuest-port", default="0", metavar="PORT", help="default: a free port")
+    sim.add_argument(
+        "--orders",
+        type=int,
+        default=0,
+        metavar="N",
+        help="place N orders per KuCoin symbol and per Kuest market token",
+    )
+    sim.add_argument(
+        "--orders-file",
+        metavar="FILE",
+        help="place the orders and plan the faults a JSON file lists",
+    )
+    sim.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="VENUE:KIND[:COUNT][:after]",
+        help="the venue's next COUNT answers go wrong: KIND is server_error, html, "
+        "empty or drop; after: once the venue has acted (repeatable)",
+    )
     sim.set_defaults(handler=_sim)
     demo = venues.add_parser("demo", help="run every operation against the simulated venues")
     demo.set_defaults(handler=_demo)
     return parser
 
 
+_NUMBER_LIKE = re.compile(r"-[0-9.]")
+
+
+def _size_values_kept(argv: Sequence[str]) -> list[str]:
+    """`--size -1e5` as `--size=-1e5`.
+
+    argparse reads a value that starts with "-" as an option unless it looks like a plain
+    negative number, so `--size -1e5` would be "expected one argument". Kept as a value, the
+    size check can say what is wrong with it.
+    """
+    kept: list[str] = []
+    for arg in argv:
+        if kept and kept[-1] == "--size" and _NUMBER_LIKE.match(arg):
+            kept[-1] = f"--size={arg}"
+        else:
+            kept.append(arg)
+    return kept
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit code.
+
+    A usage mistake exits 2: with `--json`, as one JSON object on stdout like every other error;
+    otherwise as argparse prints it, the usage and the error on stderr.
+    """
+    given = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser().parse_args(_size_values_kept(given))
+    except UsageError as exc:
+        if "--json" in given:
+            fields = {"type": "UsageError", "message": exc.message, "usage": exc.usage.strip()}
+            print(json.dumps({"ok": False, "error": fields}))
+        else:
+            print(f"{exc.usage}{exc.prog}: error: {exc.message}", file=sys.stderr)
+        return BAD_INPUT
     code: int = args.handler(args)
     return code
 

@@ -19,7 +19,8 @@ _SYMBOL = re.compile(r"[A-Z0-9]{1,20}-[A-Z0-9]{1,20}")
 # Printable ASCII except characters that could move the request to another endpoint or be
 # normalised differently by a proxy: path and query delimiters, percent and backslash.
 _CLIENT_OID_FORBIDDEN = frozenset("/\\?#%")
-_DECIMAL_TEXT = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# A minus sign is read so that a negative size is refused as such ("must be positive").
+_DECIMAL_TEXT = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SIZE_MAX_DIGITS = 40
 
 
