@@ -112,7 +112,7 @@ def test_orders_file_places_its_orders_and_plans_its_faults(
 
 def test_fault_flags_fire_on_the_next_answers(spawn: Spawn) -> None:
     with running_sim(
-        spawn, "--orders", "1", "--fault", "kuest:drop", "--fault", "kucoin:server_error:3"
+        spawn, "--orders", "1", "--fault", "kuest:drop:3", "--fault", "kucoin:server_error:3"
     ) as banner:
         kucoin_id = banner.table("KuCoin orders")[0][0]
         kuest_id = banner.table("Kuest orders")[0][0]
@@ -124,9 +124,11 @@ def test_fault_flags_fire_on_the_next_answers(spawn: Spawn) -> None:
             ordercancel kucoin order {kucoin_id} --symbol BTC-USDT --base-url $KUCOIN_URL
         """)  # fmt: skip
 
-    # Dropped before the venue acted: not retried (it may have landed), the order stays live
-    # and the next cancel succeeds. Three 503s: three attempts fail, then it succeeds.
+    # Three drops before the venue acted: every attempt of the first cancel is dropped (a full
+    # cancel is retried), the order stays live and the next cancel succeeds. Three 503s: three
+    # attempts fail, then it succeeds.
     assert codes == [6, 0, 1, 0], (out, err)
+    assert err.count("retrying cancel_order after") == 2
     assert err.count("retrying cancel_order_by_order_id") == 2
 
 

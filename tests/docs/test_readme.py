@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from docs_support import README, ROOT, blocks, section
 
 CI_RUN = ROOT / ".ci" / "run"
@@ -64,16 +65,30 @@ def test_every_docs_link_of_the_readme_reaches_a_page_and_heading() -> None:
         assert not anchor or anchor in _anchors(path), f"{page}#{anchor}"
 
 
-def test_the_readme_bot_test_runs_under_pytest(tmp_path: Path) -> None:
-    [block] = [b for b in blocks(README) if b.language == "python"
-               and b.code in section(README, "Testing your bot")]  # fmt: skip
-    (tmp_path / "test_readme_bot.py").write_text(block.code)
-    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+def _readme_testing_blocks() -> list[str]:
+    return [b.code for b in blocks(README) if b.language == "python"
+            and b.code in section(README, "Testing your bot")]  # fmt: skip
+
+
+def test_the_readme_testing_section_has_its_examples() -> None:
+    codes = _readme_testing_blocks()
+
+    assert any("kucoin_exchange" in code for code in codes)  # the simulator's fixture
+    assert any('using="httpx"' in code for code in codes)  # respx, the way that sees async
+
+
+@pytest.mark.parametrize("index", range(len(_readme_testing_blocks())))
+def test_each_readme_bot_test_runs_under_pytest(tmp_path: Path, index: int) -> None:
+    code = _readme_testing_blocks()[index]
+    (tmp_path / "test_readme_bot.py").write_text(code)
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KUCOIN_", "KUEST_"))}
 
     ran = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio",
-         "-W", "error", str(tmp_path)],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error",
+         str(tmp_path)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
 

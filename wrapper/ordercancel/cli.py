@@ -48,6 +48,7 @@ _EXIT_BY_ERROR: tuple[tuple[type[BaseException], int], ...] = (
     (errors.PermissionDenied, AUTH),
     (errors.OrderNotCancellable, NOT_CANCELLABLE),
     (errors.RateLimited, RATE_LIMITED),
+    (errors.RateLimitWaitTooLong, RATE_LIMITED),
     (errors.APIConnectionError, TRANSPORT),
     (OrderGoneAfterRetry, MAYBE_CANCELLED),
 )
