@@ -5,6 +5,12 @@ with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRE
     kc.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
 """
 
+from ._keepers import (
+    AsyncDisconnectProtectionGuard,
+    AsyncHeartbeatKeeper,
+    DisconnectProtectionGuard,
+    HeartbeatKeeper,
+)
 from ._limiter import RateLimiter
 from ._retry import OrderGoneAfterRetry, RetryPolicy
 from .errors import (
@@ -29,6 +35,7 @@ from .kucoin._envelope import (
     KucoinAuthenticationError,
     KucoinCancelAllIncomplete,
     KucoinOrderNotCancellable,
+    KucoinOrderStillOpen,
     KucoinRateLimited,
     KucoinServerError,
     KucoinUnexpectedResponse,
@@ -37,16 +44,20 @@ from .kucoin._keys import KucoinKeys
 from .kucoin._results import (
     CancelAllResult,
     ClientOrderCancelAccepted,
+    DisconnectProtectionArmed,
+    DisconnectProtectionSetting,
     FailedSymbol,
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
+    SyncCancelResult,
 )
 from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
 from .kuest._envelope import (
     KuestAPIError,
     KuestAuthenticationError,
     KuestCancelIncomplete,
+    KuestInvalidHeartbeatId,
     KuestOrderNotCancellable,
     KuestOrderNotFound,
     KuestPermissionDenied,
@@ -61,19 +72,26 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncDisconnectProtectionGuard",
+    "AsyncHeartbeatKeeper",
     "AsyncKucoinSpotCancelOrder",
     "AsyncKuestCancelOrder",
     "AuthenticationError",
     "CancelAllResult",
     "ClientOrderCancelAccepted",
     "ConfigurationError",
+    "DisconnectProtectionArmed",
+    "DisconnectProtectionGuard",
+    "DisconnectProtectionSetting",
     "FailedSymbol",
+    "HeartbeatKeeper",
     "InvalidRequest",
     "KucoinAPIError",
     "KucoinAuthenticationError",
     "KucoinCancelAllIncomplete",
     "KucoinKeys",
     "KucoinOrderNotCancellable",
+    "KucoinOrderStillOpen",
     "KucoinRateLimited",
     "KucoinServerError",
     "KucoinSpotCancelOrder",
@@ -83,6 +101,7 @@ __all__ = [
     "KuestCancelIncomplete",
     "KuestCancelOrder",
     "KuestCancelReport",
+    "KuestInvalidHeartbeatId",
     "KuestKeys",
     "KuestOrderCanceled",
     "KuestOrderNotCancellable",
@@ -105,6 +124,7 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "SymbolCancelAccepted",
+    "SyncCancelResult",
     "UnexpectedResponse",
     "spot_rate_limiter",
 ]
