@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -279,3 +280,16 @@ def test_when_the_bot_stops_kuest_cancels_every_open_order_of_the_account(kuest_
     assert _states(ex, *mine, theirs) == ["live", "partially_filled", "live"]
     ex.advance(11)
     assert _states(ex, *mine, theirs) == ["canceled", "canceled", "live"]
+
+
+def test_the_readme_example_runs(kucoin_exchange):
+    """The README's "When your bot dies" test, as written there, passes."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## When your bot dies") :]
+    section = section[section.index("### Testing it") :]
+    code = section[section.index("```python\n") + 10 :]
+    code = code[: code.index("\n```")]
+    namespace: dict[str, Any] = {"KucoinSpotCancelOrder": KucoinSpotCancelOrder}
+    exec(compile(code, "README.md", "exec"), namespace)  # our own README
+    namespace["test_my_bot_dying_cancels_its_orders"](kucoin_exchange)
+    assert [o.state for o in kucoin_exchange.orders()] == ["cancelled"]
