@@ -295,7 +295,9 @@ def test_a_setting_for_every_symbol_has_no_symbols(twin: Twin) -> None:
 
 @twins
 @pytest.mark.parametrize(
-    "data", [{"timeout": "30"}, {"timeout": 30, "symbols": ["A-B"]}, {"symbols": "A-B"}], ids=repr
+    "data",
+    [{"timeout": "30"}, {"timeout": 30, "symbols": ["A-B"]}, {"symbols": "A-B"}, [30], "30"],
+    ids=repr,
 )
 def test_a_wrongly_shaped_setting_is_an_error(twin: Twin, data: Any) -> None:
     outcome = _answered(twin, "get_disconnect_protection", [], data)
@@ -489,3 +491,14 @@ def test_a_bad_guard_is_refused_before_anything_is_sent(
         else:
             client.close()
     assert route.call_count == 0
+
+
+def test_the_results_read_as_sentences() -> None:
+    """What `ordercancel kucoin dcp set|show` prints: the trigger time and what is covered."""
+    armed = str(DisconnectProtectionArmed(current_time=1_000, trigger_time=1_030))
+    assert "1030" in armed
+    assert "30 s" in armed
+    assert "every symbol" in str(DisconnectProtectionSetting(30, (), 1_000, 1_030))
+    assert "BTC-USDT,ETH-USDT" in str(
+        DisconnectProtectionSetting(30, ("BTC-USDT", "ETH-USDT"), 1_000, 1_030)
+    )

@@ -305,8 +305,9 @@ def test_the_client_oid_variant_may_echo_the_order_id_instead(twin: Twin) -> Non
 
 
 @twins
-def test_the_client_oid_variant_naming_no_id_is_an_error(twin: Twin) -> None:
-    outcome = _call(twin, BY_OID.method, ["grid 7", "BTC-USDT"], dict(DONE))
+@pytest.mark.parametrize("data", [dict(DONE), [DONE], "done", None], ids=repr)
+def test_the_client_oid_variant_naming_no_id_is_an_error(twin: Twin, data: Any) -> None:
+    outcome = _call(twin, BY_OID.method, ["grid 7", "BTC-USDT"], data)
     assert isinstance(outcome, KucoinUnexpectedResponse)
 
 

@@ -159,6 +159,14 @@ def test_a_bad_body_is_400100_and_arms_nothing(kc, kc_sign, payload):
     assert kc.dcp.setting() is None
 
 
+def test_a_body_that_is_not_json_is_400100(kc, kc_sign):
+    headers = kc_sign(kc.keys, "POST", SET, body="timeout=30", timestamp_ms=kc.server_time_ms())
+    with httpx.Client(base_url=kc.base_url, transport=kc.transport()) as client:
+        answer = client.post(SET, headers=headers, content=b"timeout=30")
+    assert answer.json()["code"] == "400100"
+    assert kc.dcp.setting() is None
+
+
 def test_the_body_is_signed(kc, kc_sign):
     body = compact({"timeout": 30})
     headers = kc_sign(kc.keys, "POST", SET, body=body, timestamp_ms=kc.server_time_ms())
@@ -307,6 +315,14 @@ def test_after_the_cancel_a_heartbeat_starts_afresh(kq, kq_sign):
     kq.advance(11)
     status, _ = beat(kq, kq_sign, "whatever-came-before")
     assert status == 200
+
+
+@pytest.mark.parametrize("wrong", [7, ["id"], {"id": 1}])
+def test_a_heartbeat_id_that_is_no_string_is_400(kq, kq_sign, wrong):
+    status, answer = beat(kq, kq_sign, wrong)
+    assert status == 400
+    assert "heartbeat_id" not in answer
+    assert kq.heartbeats.session() is None
 
 
 def test_the_path_is_a_setting(kq, kq_sign):

@@ -17,7 +17,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -84,15 +84,15 @@ class _Keeper:
             self._consequence(),
         )
 
-    def _consequence(self) -> str:
-        raise NotImplementedError
+    _consequence: Callable[[], str]
+    """What the venue does if no beat succeeds: the end of the WARNING line (per venue)."""
 
 
 class _ThreadKeeper(_Keeper):
     """Beats from a daemon thread; for the sync clients."""
 
-    def _beat(self, retry: RetryPolicy) -> None:
-        raise NotImplementedError
+    _beat: Callable[[RetryPolicy], None]
+    """Send one beat with `retry` (per keeper)."""
 
     def _finish(self) -> None:
         """What a clean exit does after the last beat (nothing unless a keeper says so)."""
@@ -129,8 +129,8 @@ class _ThreadKeeper(_Keeper):
 class _TaskKeeper(_Keeper):
     """Beats from an asyncio task; for the async clients."""
 
-    async def _beat(self, retry: RetryPolicy) -> None:
-        raise NotImplementedError
+    _beat: Callable[[RetryPolicy], Awaitable[None]]
+    """Send one beat with `retry` (per keeper)."""
 
     async def _finish(self) -> None:
         """What a clean exit does after the last beat (nothing unless a keeper says so)."""
