@@ -10,6 +10,7 @@ signed with the rest; the oracle checks it independently of the wrapper's signer
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -45,6 +46,7 @@ from ordercancel import (
     KucoinServerError,
     KucoinUnexpectedResponse,
     OrderCancelError,
+    RateLimiter,
 )
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
@@ -502,3 +504,34 @@ def test_the_results_read_as_sentences() -> None:
     assert "BTC-USDT,ETH-USDT" in str(
         DisconnectProtectionSetting(30, ("BTC-USDT", "ETH-USDT"), 1_000, 1_030)
     )
+
+
+CALLS = {
+    "setDisconnectProtection": ("set_disconnect_protection", [30]),
+    "getDisconnectProtection": ("get_disconnect_protection", []),
+    "cancelOrderByOrderIdSync": ("cancel_order_by_order_id_sync", ["671124f9365ccb00", "A-B"]),
+    "cancelOrderByClientOidSync": ("cancel_order_by_client_oid_sync", ["c1", "A-B"]),
+}
+
+
+@twins
+@pytest.mark.parametrize("operation_id", CALLS)
+def test_the_limiter_is_charged_the_spec_weight(twin: Twin, operation_id: str) -> None:
+    weights = {
+        op["operationId"]: op["x-rate-limit-weight"]
+        for item in SPEC["paths"].values()
+        for op in item.values()
+    }
+    charged: list[int] = []
+
+    class Recording(RateLimiter):
+        def reserve(self, weight: int = 1) -> float:
+            charged.append(weight)
+            return 0.0
+
+    method, args = CALLS[operation_id]
+    with respx.mock(base_url=BASE_URL) as router:
+        router.route().respond(200, content=envelope({}))
+        with contextlib.suppress(OrderCancelError):
+            twin.call(method, args, keys=KEYS, rate_limiter=Recording(100, 1))
+    assert charged == [weights[operation_id]]
