@@ -28,6 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from kucoin_strategies import keys, symbols, timestamps
 from kucoin_support import (
+    ASYNC,
     BASE_URL,
     HEAVY_PROPERTY,
     PROPERTY,
@@ -535,3 +536,31 @@ def test_the_limiter_is_charged_the_spec_weight(twin: Twin, operation_id: str) -
         with contextlib.suppress(OrderCancelError):
             twin.call(method, args, keys=KEYS, rate_limiter=Recording(100, 1))
     assert charged == [weights[operation_id]]
+
+
+def test_a_task_cancelled_inside_the_async_guard_stops_renewing_and_leaves_it_armed() -> None:
+    """The bot's task is cancelled (a shutdown, a timeout): no renewal task is left behind, and
+    the protection stays armed, so KuCoin cancels when it fires."""
+    fake = FakeKucoinDcp()
+
+    async def bot(kc: Any, ready: asyncio.Event) -> None:
+        async with kc.keep_disconnect_protection(5, renew_every_s=0.01) as guard:
+            await await_until(lambda: guard.renewals >= 2, "renewals")
+            ready.set()
+            await asyncio.Event().wait()  # the bot's work, forever
+
+    async def run() -> set[str]:
+        async with ASYNC.make(keys=KEYS) as kc:
+            ready = asyncio.Event()
+            task = asyncio.create_task(bot(kc, ready))
+            await ready.wait()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            return {t.get_name() for t in asyncio.all_tasks()}
+
+    with respx.mock(base_url=BASE_URL) as router:
+        router.route().mock(side_effect=fake)
+        tasks = asyncio.run(run())
+    assert not [name for name in tasks if name.startswith("ordercancel")]
+    assert all(body["timeout"] == 5 for body in fake.bodies)
