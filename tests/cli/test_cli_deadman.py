@@ -3,6 +3,7 @@ subprocess against the served simulator (Ctrl-C is a real SIGINT)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
-from ordercancel.cli import EXIT_CODES
+from ordercancel.cli import EXIT_CODES, main
 from ordercancel.testing import KucoinExchange, KuestExchange
 
 if TYPE_CHECKING:
@@ -249,3 +250,69 @@ def test_every_new_help_page_lists_the_exit_codes(cli: Cli, page: tuple[str, ...
     ran = cli(*page, "--help")
     assert ran.code == 0, ran
     assert all(f"{n}  {meaning}" in ran.out for n, meaning in EXIT_CODES.items())
+
+
+# --- the same commands in-process (the subprocess tests above are the real thing) --------------
+
+
+@pytest.fixture
+def kucoin_keys_env(
+    monkeypatch: pytest.MonkeyPatch, kucoin_exchange: KucoinExchange
+) -> KucoinExchange:
+    for name in [n for n in os.environ if n.startswith(("KUCOIN_", "KUEST_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("KUCOIN_API_KEY", kucoin_exchange.keys.api_key)
+    monkeypatch.setenv("KUCOIN_API_SECRET", kucoin_exchange.keys.api_secret)
+    monkeypatch.setenv("KUCOIN_API_PASSPHRASE", kucoin_exchange.keys.api_passphrase)
+    return kucoin_exchange
+
+
+def test_in_process_dcp_and_wait(
+    kucoin_keys_env: KucoinExchange,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ex = kucoin_keys_env
+    url = ["--base-url", ex.base_url]
+    assert main(["kucoin", "dcp", "set", "--timeout", "30", *url]) == 0
+    assert "armed: KuCoin cancels at" in capsys.readouterr().out
+    assert main(["kucoin", "dcp", "show", *url]) == 0
+    assert "set: timeout 30 s on every symbol" in capsys.readouterr().out
+    assert main(["kucoin", "dcp", "set", "--timeout", "-1", *url]) == 0
+    assert capsys.readouterr().out == "ok: cleared\n"
+    assert main(["kucoin", "dcp", "set", "--timeout", "3", *url]) == 2
+    assert "seconds" in capsys.readouterr().err
+    monkeypatch.setattr("ordercancel.cli._until_interrupted", lambda: None)  # Ctrl-C at once
+    assert main(["kucoin", "dcp", "keep", "--timeout", "5", "--json", *url]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("armed: ")  # stdout stays one JSON object
+    assert json.loads(captured.out)["result"]["cleared"] is True
+    assert ex.dcp.setting() is None
+    order = ex.add_order("BTC-USDT", "1", client_oid="c1")
+    assert main(["kucoin", "client-oid", "c1", "--symbol", "BTC-USDT", "--wait", *url]) == 0
+    assert capsys.readouterr().out.startswith("ok: order client oid 'c1': done")
+    assert ex.order(order.order_id).state == "cancelled"
+
+
+def test_in_process_heartbeat(
+    kuest_exchange: KuestExchange,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in [n for n in os.environ if n.startswith(("KUCOIN_", "KUEST_"))]:
+        monkeypatch.delenv(name)
+    keys = kuest_exchange.keys
+    monkeypatch.setenv("KUEST_ADDRESS", keys.address)
+    monkeypatch.setenv("KUEST_API_KEY", keys.api_key)
+    monkeypatch.setenv("KUEST_API_SECRET", keys.api_secret)
+    monkeypatch.setenv("KUEST_API_PASSPHRASE", keys.api_passphrase)
+    monkeypatch.setattr("ordercancel.cli._until_interrupted", lambda: None)
+    args = ["kuest", "heartbeat", "--base-url", kuest_exchange.base_url, "--json"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["result"] == {"heartbeats": 1, "failures": 0}
+    assert kuest_exchange.heartbeats.session() is not None
+    kuest_exchange.heartbeats.path = "/v1/heartbeats"  # Kuest moved it: the first beat fails
+    assert main(args) == 1  # a failure, not "order not found" (4)
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert (error["type"], error["status_code"]) == ("KuestAPIError", 404)
+    assert "heartbeat_path" in error["message"]

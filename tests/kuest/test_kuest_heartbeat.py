@@ -192,6 +192,11 @@ ANSWERS = [
         httpx.Response(401, json={"error": "Unauthenticated"}), KuestAuthenticationError, id="401"
     ),
     pytest.param(httpx.Response(500, json={"error": "down"}), KuestServerError, id="500"),
+    # 403/404/409 leaves speak of orders ("order not found"): not what they mean here.
+    pytest.param(httpx.Response(404, json={"error": "Not Found"}), KuestAPIError, id="404"),
+    pytest.param(httpx.Response(404, content=b"<html>"), KuestAPIError, id="404-html"),
+    pytest.param(httpx.Response(403, json={"error": "geoblocked"}), KuestAPIError, id="403"),
+    pytest.param(httpx.Response(409, json={"error": "conflict"}), KuestAPIError, id="409"),
 ]
 
 

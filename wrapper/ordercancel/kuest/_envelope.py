@@ -263,6 +263,8 @@ def batch_outcomes(raw: RawResponse, order_ids: list[str]) -> list[OrderOutcome]
 
 
 INVALID_HEARTBEAT_ID = "invalid heartbeat id"
+# Statuses whose leaf classes speak of an order (not found, another user's, not cancellable).
+_ABOUT_AN_ORDER = frozenset({403, 404, 409})
 
 
 def _is_heartbeat_id(value: Any) -> bool:
@@ -277,7 +279,8 @@ def next_heartbeat_id(raw: RawResponse) -> str:
 
     Raises:
         KuestInvalidHeartbeatId: a 400 "Invalid Heartbeat ID" naming Kuest's current id.
-        KuestAPIError: any other failure (a 200 without a usable id is an unexpected response).
+        KuestAPIError: any other failure (a 200 without a usable id is an unexpected response;
+            403, 404 and 409 are plain KuestAPIErrors, their leaves being about orders).
     """
     parsed = _json(raw.content)
     fields: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
@@ -297,4 +300,16 @@ def next_heartbeat_id(raw: RawResponse) -> str:
         assert isinstance(error, KuestInvalidHeartbeatId)
         error.heartbeat_id = heartbeat_id
         raise error
+    if raw.status_code in _ABOUT_AN_ORDER:  # not what they mean here: no leaf class
+        hint = (
+            " (no heartbeat endpoint there? see heartbeat_path)" if raw.status_code == 404 else ""
+        )
+        detail = message if message is not None else f"unexpected body {raw.content[:120]!r}"
+        raise KuestAPIError(
+            f"Kuest HTTP {raw.status_code}: {detail}{hint}",
+            status_code=raw.status_code,
+            error=message,
+            body=raw.content,
+            headers=raw.headers,
+        )
     raise http_error(raw)
