@@ -5,6 +5,12 @@ with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRE
     kc.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
 """
 
+from ._keepers import (
+    AsyncDisconnectProtectionGuard,
+    AsyncHeartbeatKeeper,
+    DisconnectProtectionGuard,
+    HeartbeatKeeper,
+)
 from ._limiter import RateLimiter
 from ._retry import OrderGoneAfterRetry, RetryPolicy
 from .errors import (
@@ -32,6 +38,7 @@ from .kucoin._envelope import (
     KucoinAuthenticationError,
     KucoinCancelAllIncomplete,
     KucoinOrderNotCancellable,
+    KucoinOrderStillOpen,
     KucoinRateLimited,
     KucoinServerError,
     KucoinUnexpectedResponse,
@@ -40,16 +47,20 @@ from .kucoin._keys import KucoinKeys
 from .kucoin._results import (
     CancelAllResult,
     ClientOrderCancelAccepted,
+    DisconnectProtectionArmed,
+    DisconnectProtectionSetting,
     FailedSymbol,
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
+    SyncCancelResult,
 )
 from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
 from .kuest._envelope import (
     KuestAPIError,
     KuestAuthenticationError,
     KuestCancelIncomplete,
+    KuestInvalidHeartbeatId,
     KuestOrderNotCancellable,
     KuestOrderNotFound,
     KuestPermissionDenied,
@@ -64,6 +75,8 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncDisconnectProtectionGuard",
+    "AsyncHeartbeatKeeper",
     "AsyncKucoinSpotCancelOrder",
     "AsyncKuestCancelOrder",
     "AuthenticationError",
@@ -71,13 +84,18 @@ __all__ = [
     "ClientClosedError",
     "ClientOrderCancelAccepted",
     "ConfigurationError",
+    "DisconnectProtectionArmed",
+    "DisconnectProtectionGuard",
+    "DisconnectProtectionSetting",
     "FailedSymbol",
+    "HeartbeatKeeper",
     "InvalidRequest",
     "KucoinAPIError",
     "KucoinAuthenticationError",
     "KucoinCancelAllIncomplete",
     "KucoinKeys",
     "KucoinOrderNotCancellable",
+    "KucoinOrderStillOpen",
     "KucoinRateLimited",
     "KucoinServerError",
     "KucoinSpotCancelOrder",
@@ -87,6 +105,7 @@ __all__ = [
     "KuestCancelIncomplete",
     "KuestCancelOrder",
     "KuestCancelReport",
+    "KuestInvalidHeartbeatId",
     "KuestKeys",
     "KuestOrderCanceled",
     "KuestOrderNotCancellable",
@@ -110,6 +129,7 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "SymbolCancelAccepted",
+    "SyncCancelResult",
     "UnexpectedResponse",
     "WrongEventLoopError",
     "spot_rate_limiter",

@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -80,7 +81,8 @@ def error_fields(exc: BaseException) -> dict[str, Any]:
     for name in ("status_code", "code", "msg", "error", "retry_after", "request_sent"):
         if hasattr(exc, name):
             fields[name] = getattr(exc, name)
-    for name in ("result", "report"):  # what a partial cancel-all did, symbol by symbol
+    # What a partial cancel-all did, symbol by symbol; the sizes of an order still open.
+    for name in ("result", "report", "state"):
         if hasattr(exc, name):
             fields[name] = to_jsonable(getattr(exc, name))
     return fields
@@ -121,8 +123,12 @@ def _report(args: argparse.Namespace, result: Any) -> int:
 def _kucoin(args: argparse.Namespace) -> Any:
     with KucoinSpotCancelOrder(base_url=args.base_url or KUCOIN_URL) as kc:
         if args.action == "order":
+            if args.wait:
+                return kc.cancel_order_by_order_id_sync(args.order_id, args.symbol)
             return kc.cancel_order_by_order_id(args.order_id, args.symbol)
         if args.action == "client-oid":
+            if args.wait:
+                return kc.cancel_order_by_client_oid_sync(args.client_oid, args.symbol)
             return kc.cancel_order_by_client_oid(args.client_oid, args.symbol)
         if args.action == "partial":
             return kc.cancel_partial_order(args.order_id, args.symbol, args.size)
@@ -205,23 +211,28 @@ def _retries_on_stderr() -> Iterator[None]:
         theirs.setLevel(level)
 
 
+def _failure(args: argparse.Namespace, exc: errors.OrderCancelError) -> int:
+    """Print what went wrong (stderr, or one JSON object on stdout); return the exit code."""
+    code = exit_code(exc)
+    fields = error_fields(exc)
+    if isinstance(exc, errors.InvalidRequest):
+        fields["message"] = typed_names(fields["message"], args)
+    elif isinstance(exc, errors.APIConnectionError):
+        fields["base_url"] = args.base_url or _DEFAULT_URL[args.command]
+        fields["message"] += f" (base URL {fields['base_url']})"
+    if args.json:
+        print(json.dumps({"ok": False, "error": fields}))
+    else:
+        print(f"error ({EXIT_CODES[code]}): {fields['message']}", file=sys.stderr)
+    return code
+
+
 def _run_cancel(args: argparse.Namespace, venue: Callable[[argparse.Namespace], Any]) -> int:
     try:
         with _retries_on_stderr():
             result = venue(args)
     except errors.OrderCancelError as exc:
-        code = exit_code(exc)
-        fields = error_fields(exc)
-        if isinstance(exc, errors.InvalidRequest):
-            fields["message"] = typed_names(fields["message"], args)
-        elif isinstance(exc, errors.APIConnectionError):
-            fields["base_url"] = args.base_url or _DEFAULT_URL[args.command]
-            fields["message"] += f" (base URL {fields['base_url']})"
-        if args.json:
-            print(json.dumps({"ok": False, "error": fields}))
-        else:
-            print(f"error ({EXIT_CODES[code]}): {fields['message']}", file=sys.stderr)
-        return code
+        return _failure(args, exc)
     return _report(args, result)
 
 
@@ -254,6 +265,135 @@ class UsageError(Exception):
     def __init__(self, prog: str, usage: str, message: str) -> None:
         super().__init__(message)
         self.prog, self.usage, self.message = prog, usage, message
+
+
+_WAIT_HELP = (
+    "use KuCoin's sync cancel: wait until the cancel has finished and print the order's final "
+    "state (exit 1 if it is still open)"
+)
+
+
+def _until_interrupted() -> None:
+    """Block until Ctrl-C (SIGINT); the KeyboardInterrupt ends the wait, not the program."""
+    with contextlib.suppress(KeyboardInterrupt):
+        threading.Event().wait()
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    """A progress line: stdout, or stderr with --json (stdout stays one JSON object)."""
+    print(text, file=sys.stderr if args.json else sys.stdout, flush=True)
+
+
+def _done(args: argparse.Namespace, result: Any, text: str) -> int:
+    if args.json:
+        print(json.dumps({"ok": True, "result": to_jsonable(result)}))
+    else:
+        print(text)
+    return OK
+
+
+def _seconds(text: str) -> int:
+    """`--timeout`: a whole number of seconds (the range is the library's check)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of SECONDS (-1, or 5 to 86400), got {text!r}"
+        ) from None
+
+
+def _symbol_list(text: str) -> list[str]:
+    """`--symbols A-B,C-D`: the symbols, comma-separated (empty: every symbol)."""
+    return [symbol.strip() for symbol in text.split(",") if symbol.strip()]
+
+
+def _dcp(args: argparse.Namespace) -> int:
+    try:
+        with (
+            _retries_on_stderr(),
+            KucoinSpotCancelOrder(base_url=args.base_url or KUCOIN_URL) as kc,
+        ):
+            if args.dcp_action == "set":
+                armed = kc.set_disconnect_protection(args.timeout, args.symbols)
+                return _done(args, armed, f"ok: {armed or 'cleared'}")
+            if args.dcp_action == "show":
+                setting = kc.get_disconnect_protection()
+                return _done(args, setting, f"ok: {setting or 'no Disconnection Protection set'}")
+            if args.dcp_action == "clear":
+                kc.clear_disconnect_protection()
+                return _done(args, None, "ok: cleared")
+            return _keep_dcp(args, kc)
+    except errors.OrderCancelError as exc:
+        return _failure(args, exc)
+
+
+def _keep_dcp(args: argparse.Namespace, kc: KucoinSpotCancelOrder) -> int:
+    with kc.keep_disconnect_protection(args.timeout, args.symbols, args.renew_every) as guard:
+        _say(
+            args,
+            f"armed: KuCoin cancels {','.join(guard.symbols) or 'every symbol'} "
+            f"{guard.timeout_s} s after the last renewal (renewing every "
+            f"{guard.renew_every_s:g} s; Ctrl-C clears it and stops)",
+        )
+        _until_interrupted()
+    summary = {"cleared": True, "renewals": guard.renewals, "failures": guard.failures}
+    return _done(args, summary, f"ok: cleared after {guard.renewals} renewals")
+
+
+def _heartbeat(args: argparse.Namespace) -> int:
+    try:
+        with (
+            _retries_on_stderr(),
+            KuestCancelOrder(base_url=args.base_url or KUEST_URL) as kq,
+            kq.keep_alive(args.interval) as keeper,
+        ):
+            _say(
+                args,
+                f"heartbeats every {keeper.interval_s:g} s (Ctrl-C stops; Kuest then cancels "
+                "EVERY open order of the account about 10 s later)",
+            )
+            _until_interrupted()
+    except errors.OrderCancelError as exc:
+        return _failure(args, exc)
+    summary = {"heartbeats": keeper.renewals + 1, "failures": keeper.failures}
+    return _done(
+        args,
+        summary,
+        f"ok: stopped after {summary['heartbeats']} heartbeats; Kuest cancels every open "
+        "order of the account in about 10 s",
+    )
+
+
+def _add_dcp(kc: Any, common: argparse.ArgumentParser) -> None:
+    dcp = kc.add_parser(
+        "dcp",
+        help="Disconnection Protection: KuCoin cancels your orders if you stop renewing it",
+    )
+    actions = dcp.add_subparsers(dest="dcp_action", required=True, metavar="ACTION")
+    timeout_help = "SECONDS until KuCoin cancels (5 to 86400; not milliseconds)"
+    symbols_help = "comma-separated symbols, at most 50 (default: every symbol)"
+    arm = actions.add_parser("set", parents=[common], help="arm or renew it once")
+    arm.add_argument("--timeout", type=_seconds, required=True, help=timeout_help)
+    arm.add_argument("--symbols", type=_symbol_list, default=[], help=symbols_help)
+    actions.add_parser("show", parents=[common], help="print the current setting")
+    actions.add_parser("clear", parents=[common], help="clear it (nothing will be cancelled)")
+    keep = actions.add_parser("keep", parents=[common], help="arm it and renew it until Ctrl-C")
+    keep.add_argument("--timeout", type=_seconds, required=True, help=timeout_help)
+    keep.add_argument("--symbols", type=_symbol_list, default=[], help=symbols_help)
+    keep.add_argument(
+        "--renew-every", type=float, default=None, help="seconds (default: a third of --timeout)"
+    )
+    dcp.set_defaults(handler=_dcp)
+
+
+def _add_heartbeat(kq: Any, common: argparse.ArgumentParser) -> None:
+    beat = kq.add_parser(
+        "heartbeat",
+        parents=[common],
+        help="post heartbeats until Ctrl-C (then Kuest cancels every open order ~10 s later)",
+    )
+    beat.add_argument("--interval", type=float, default=5.0, help="seconds (default 5; below 10)")
+    beat.set_defaults(handler=_heartbeat)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -290,9 +430,11 @@ def _parser() -> argparse.ArgumentParser:
     order = kc.add_parser("order", parents=[common], help="cancel by order id")
     order.add_argument("order_id")
     order.add_argument("--symbol", required=True, help="e.g. BTC-USDT")
+    order.add_argument("--wait", action="store_true", help=_WAIT_HELP)
     by_oid = kc.add_parser("client-oid", parents=[common], help="cancel by your client oid")
     by_oid.add_argument("client_oid")
     by_oid.add_argument("--symbol", required=True)
+    by_oid.add_argument("--wait", action="store_true", help=_WAIT_HELP)
     partial = kc.add_parser("partial", parents=[common], help="cancel part of an order")
     partial.add_argument("order_id")
     partial.add_argument("--symbol", required=True)
@@ -302,6 +444,7 @@ def _parser() -> argparse.ArgumentParser:
     every = kc.add_parser("all", parents=[common], help="cancel ALL orders (asks first)")
     every.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     kucoin.set_defaults(handler=lambda a: _run_cancel(a, _kucoin))
+    _add_dcp(kc, common)
 
     kuest = venues.add_parser("kuest", help="Kuest CLOB")
     kuest_common = _Parser(add_help=False, parents=[common])
@@ -316,6 +459,7 @@ def _parser() -> argparse.ArgumentParser:
     kuest_all = kq.add_parser("all", parents=[kuest_common], help="cancel ALL (asks first)")
     kuest_all.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     kuest.set_defaults(handler=lambda a: _run_cancel(a, _kuest))
+    _add_heartbeat(kq, common)
 
     sim = venues.add_parser("sim", help="serve the simulated venues on 127.0.0.1")
     # Ports are checked by the command itself, so that any bad port is one line.

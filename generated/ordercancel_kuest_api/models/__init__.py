@@ -4,6 +4,9 @@ from .cancel_market_orders_request import CancelMarketOrdersRequest
 from .cancel_order_request import CancelOrderRequest
 from .cancel_result import CancelResult
 from .error import Error
+from .heartbeat_request import HeartbeatRequest
+from .heartbeat_response import HeartbeatResponse
+from .invalid_heartbeat import InvalidHeartbeat
 from .legacy_cancel_order_request import LegacyCancelOrderRequest
 from .reason_by_id import ReasonById
 
@@ -12,6 +15,9 @@ __all__ = (
     "CancelOrderRequest",
     "CancelResult",
     "Error",
+    "HeartbeatRequest",
+    "HeartbeatResponse",
+    "InvalidHeartbeat",
     "LegacyCancelOrderRequest",
     "ReasonById",
 )

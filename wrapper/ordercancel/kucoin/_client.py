@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -18,19 +18,24 @@ from .._http import (
     send,
     sync_http_client,
 )
+from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard, check_interval
 from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
-from ..errors import ConfigurationError, RateLimitInfo
+from ..errors import ConfigurationError, InvalidRequest, RateLimitInfo
 from . import _operations as ops
 from ._envelope import STALE_TIMESTAMP, KucoinAPIError, rate_limit_info
+from ._inputs import DCP_CLEAR, check_symbols, check_timeout_s
 from ._keys import KucoinKeys
 from ._results import (
     CancelAllResult,
     ClientOrderCancelAccepted,
+    DisconnectProtectionArmed,
+    DisconnectProtectionSetting,
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
+    SyncCancelResult,
 )
 from ._signing import KucoinAuth, now_ms
 
@@ -116,6 +121,31 @@ class _KucoinClientBase:
         self._auth.offset_ms = server_ms - (before_ms + after_ms) // 2
         return self._auth.offset_ms
 
+    def _guard_settings(
+        self,
+        timeout_s: int,
+        symbols: Iterable[str],
+        renew_every_s: float | None,
+        clear_on_exit: bool,
+    ) -> dict[str, Any]:
+        """The checked settings of a Disconnection Protection guard (nothing is sent)."""
+        timeout = check_timeout_s(timeout_s)
+        if timeout == DCP_CLEAR:
+            raise InvalidRequest("a keeper needs a timeout of 5 to 86400 seconds, not -1 (clear)")
+        wanted = check_symbols(symbols)
+        every = timeout / 3 if renew_every_s is None else renew_every_s
+        return {
+            "arm": ops.set_disconnect_protection(timeout, wanted),
+            "clear": ops.set_disconnect_protection(DCP_CLEAR, ()),
+            "timeout_s": timeout,
+            "symbols": wanted,
+            "renew_every_s": check_interval(
+                every, "renew_every_s", below=timeout, why="a renewal must come before the cancel"
+            ),
+            "clear_on_exit": clear_on_exit,
+            "retry": self.retry,
+        }
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self.keys.api_key!r})"
 
@@ -171,15 +201,16 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
             )
         )
 
-    def _send(self, operation: Operation[T]) -> T:
+    def _send(self, operation: Operation[T], retry: RetryPolicy | None = None) -> T:
+        policy = retry or self.retry
         try:
-            return send(operation, self._api, self.retry, self.rate_limiter)
+            return send(operation, self._api, policy, self.rate_limiter)
         except KucoinAPIError as exc:
             if not _is_stale_timestamp(exc):
                 raise
             logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
             self.sync_time()
-            return send(operation, self._api, self.retry, self.rate_limiter)
+            return send(operation, self._api, policy, self.rate_limiter)
 
     def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -250,6 +281,118 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
         server = send(ops.get_server_timestamp(), self._api, _MEASURE_ONCE, None)
         return self._apply_server_time(before, server, self._clock())
 
+    def cancel_order_by_order_id_sync(self, order_id: str, symbol: str) -> SyncCancelResult:
+        """Cancel the order `order_id` of `symbol` and wait until KuCoin has finished.
+
+        KuCoin's "Cancel Order By OrderId Sync": unlike `cancel_order_by_order_id`, KuCoin
+        answers after the cancel has finished (both the sync and the async client have it;
+        "sync" is KuCoin's word for the waiting). Returns the order's final state with
+        `Decimal` sizes: how much was filled and cancelled.
+
+        Raises:
+            InvalidRequest: a bad id or symbol; nothing was sent.
+            KucoinOrderStillOpen: KuCoin says the order is still open (not cancelled);
+                `.state` holds its sizes.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return self._send(ops.cancel_order_by_order_id_sync(order_id, symbol))
+
+    def cancel_order_by_client_oid_sync(self, client_oid: str, symbol: str) -> SyncCancelResult:
+        """Cancel the order of `symbol` tagged `client_oid` and wait until KuCoin has finished.
+
+        KuCoin's "Cancel Order By ClientOid Sync": like `cancel_order_by_order_id_sync`, KuCoin
+        answers after the cancel has finished (both clients have it). Returns the order's final
+        state with `Decimal` sizes; `order_id` is set when KuCoin's answer names it.
+
+        Raises:
+            InvalidRequest: a bad client oid or symbol; nothing was sent.
+            KucoinOrderStillOpen: KuCoin says the order is still open (not cancelled);
+                `.state` holds its sizes.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return self._send(ops.cancel_order_by_client_oid_sync(client_oid, symbol))
+
+    def set_disconnect_protection(
+        self, timeout_s: int, symbols: Iterable[str] = ()
+    ) -> DisconnectProtectionArmed | None:
+        """Arm (or renew) Disconnection Protection: KuCoin's dead-man's switch.
+
+        Unless this is called again within `timeout_s` SECONDS (not milliseconds), KuCoin
+        cancels every open order of `symbols` (of every symbol when empty). Each call
+        overwrites the previous setting, symbols included. `timeout_s` -1 clears it (as
+        `clear_disconnect_protection` does). `keep_disconnect_protection` renews it for you.
+
+        Args:
+            timeout_s: An int, 5 to 86400 seconds (or -1 to clear).
+            symbols: At most 50 symbols such as "BTC-USDT"; empty means every symbol.
+
+        Returns:
+            KuCoin's time and when it will cancel (Unix seconds); None after clearing.
+
+        Raises:
+            InvalidRequest: a float, bool or out-of-range timeout, or bad or too many
+                symbols; nothing was sent.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return self._send(ops.set_disconnect_protection(timeout_s, symbols))
+
+    def get_disconnect_protection(self) -> DisconnectProtectionSetting | None:
+        """The Disconnection Protection KuCoin holds for the account, or None when none is set.
+
+        Raises:
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return self._send(ops.get_disconnect_protection())
+
+    def clear_disconnect_protection(self) -> None:
+        """Clear Disconnection Protection (KuCoin's timeout -1): nothing will be cancelled.
+
+        Raises:
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        self._send(ops.set_disconnect_protection(DCP_CLEAR, ()))
+
+    def keep_disconnect_protection(
+        self,
+        timeout_s: int = 30,
+        symbols: Iterable[str] = (),
+        renew_every_s: float | None = None,
+        *,
+        clear_on_exit: bool = True,
+    ) -> DisconnectProtectionGuard:
+        """A guard keeping Disconnection Protection armed while your program runs.
+
+        Use `with kc.keep_disconnect_protection(30) as guard:` on the sync client (renewals
+        from a thread) and `async with` on the async one (from a task). Entering arms it and
+        raises if KuCoin does not confirm; then it is renewed every `renew_every_s` (default a
+        third of the timeout). A failed renewal is logged (WARNING), counted
+        (`guard.failures`) and kept in `guard.last_error`, and renewing goes on;
+        `guard.trigger_time` says when KuCoin will cancel unless a renewal succeeds. If the
+        program dies, KuCoin cancels the covered orders `timeout_s` seconds after the last
+        renewal: that is the point. Leaving the block normally clears the protection
+        (`clear_on_exit=False` leaves it armed); leaving it with an exception leaves it armed.
+
+        Args:
+            timeout_s: Seconds, an int from 5 to 86400.
+            symbols: At most 50 symbols; empty means every symbol.
+            renew_every_s: Seconds between renewals, above 0 and below `timeout_s`.
+            clear_on_exit: Clear the protection when the block ends normally.
+
+        Raises:
+            InvalidRequest: a bad setting; nothing was sent.
+        """
+        return DisconnectProtectionGuard(
+            send=self._send,
+            **self._guard_settings(timeout_s, symbols, renew_every_s, clear_on_exit),
+        )
+
 
 class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
     """Cancel KuCoin Spot (HF) orders, with asyncio.
@@ -302,15 +445,16 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
             )
         )
 
-    async def _send(self, operation: Operation[T]) -> T:
+    async def _send(self, operation: Operation[T], retry: RetryPolicy | None = None) -> T:
+        policy = retry or self.retry
         try:
-            return await asend(operation, self._api, self.retry, self.rate_limiter)
+            return await asend(operation, self._api, policy, self.rate_limiter)
         except KucoinAPIError as exc:
             if not _is_stale_timestamp(exc):
                 raise
             logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
             await self.sync_time()
-            return await asend(operation, self._api, self.retry, self.rate_limiter)
+            return await asend(operation, self._api, policy, self.rate_limiter)
 
     async def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -382,3 +526,117 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
         before = self._clock()
         server = await asend(ops.get_server_timestamp(), self._api, _MEASURE_ONCE, None)
         return self._apply_server_time(before, server, self._clock())
+
+    async def cancel_order_by_order_id_sync(self, order_id: str, symbol: str) -> SyncCancelResult:
+        """Cancel the order `order_id` of `symbol` and wait until KuCoin has finished.
+
+        KuCoin's "Cancel Order By OrderId Sync": unlike `cancel_order_by_order_id`, KuCoin
+        answers after the cancel has finished (both the sync and the async client have it;
+        "sync" is KuCoin's word for the waiting). Returns the order's final state with
+        `Decimal` sizes: how much was filled and cancelled.
+
+        Raises:
+            InvalidRequest: a bad id or symbol; nothing was sent.
+            KucoinOrderStillOpen: KuCoin says the order is still open (not cancelled);
+                `.state` holds its sizes.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await self._send(ops.cancel_order_by_order_id_sync(order_id, symbol))
+
+    async def cancel_order_by_client_oid_sync(
+        self, client_oid: str, symbol: str
+    ) -> SyncCancelResult:
+        """Cancel the order of `symbol` tagged `client_oid` and wait until KuCoin has finished.
+
+        KuCoin's "Cancel Order By ClientOid Sync": like `cancel_order_by_order_id_sync`, KuCoin
+        answers after the cancel has finished (both clients have it). Returns the order's final
+        state with `Decimal` sizes; `order_id` is set when KuCoin's answer names it.
+
+        Raises:
+            InvalidRequest: a bad client oid or symbol; nothing was sent.
+            KucoinOrderStillOpen: KuCoin says the order is still open (not cancelled);
+                `.state` holds its sizes.
+            KucoinOrderNotCancellable: KuCoin does not know the order or it is done.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await self._send(ops.cancel_order_by_client_oid_sync(client_oid, symbol))
+
+    async def set_disconnect_protection(
+        self, timeout_s: int, symbols: Iterable[str] = ()
+    ) -> DisconnectProtectionArmed | None:
+        """Arm (or renew) Disconnection Protection: KuCoin's dead-man's switch.
+
+        Unless this is called again within `timeout_s` SECONDS (not milliseconds), KuCoin
+        cancels every open order of `symbols` (of every symbol when empty). Each call
+        overwrites the previous setting, symbols included. `timeout_s` -1 clears it (as
+        `clear_disconnect_protection` does). `keep_disconnect_protection` renews it for you.
+
+        Args:
+            timeout_s: An int, 5 to 86400 seconds (or -1 to clear).
+            symbols: At most 50 symbols such as "BTC-USDT"; empty means every symbol.
+
+        Returns:
+            KuCoin's time and when it will cancel (Unix seconds); None after clearing.
+
+        Raises:
+            InvalidRequest: a float, bool or out-of-range timeout, or bad or too many
+                symbols; nothing was sent.
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await self._send(ops.set_disconnect_protection(timeout_s, symbols))
+
+    async def get_disconnect_protection(self) -> DisconnectProtectionSetting | None:
+        """The Disconnection Protection KuCoin holds for the account, or None when none is set.
+
+        Raises:
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await self._send(ops.get_disconnect_protection())
+
+    async def clear_disconnect_protection(self) -> None:
+        """Clear Disconnection Protection (KuCoin's timeout -1): nothing will be cancelled.
+
+        Raises:
+            KucoinAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        await self._send(ops.set_disconnect_protection(DCP_CLEAR, ()))
+
+    def keep_disconnect_protection(
+        self,
+        timeout_s: int = 30,
+        symbols: Iterable[str] = (),
+        renew_every_s: float | None = None,
+        *,
+        clear_on_exit: bool = True,
+    ) -> AsyncDisconnectProtectionGuard:
+        """A guard keeping Disconnection Protection armed while your program runs.
+
+        Use `with kc.keep_disconnect_protection(30) as guard:` on the sync client (renewals
+        from a thread) and `async with` on the async one (from a task). Entering arms it and
+        raises if KuCoin does not confirm; then it is renewed every `renew_every_s` (default a
+        third of the timeout). A failed renewal is logged (WARNING), counted
+        (`guard.failures`) and kept in `guard.last_error`, and renewing goes on;
+        `guard.trigger_time` says when KuCoin will cancel unless a renewal succeeds. If the
+        program dies, KuCoin cancels the covered orders `timeout_s` seconds after the last
+        renewal: that is the point. Leaving the block normally clears the protection
+        (`clear_on_exit=False` leaves it armed); leaving it with an exception leaves it armed.
+
+        Args:
+            timeout_s: Seconds, an int from 5 to 86400.
+            symbols: At most 50 symbols; empty means every symbol.
+            renew_every_s: Seconds between renewals, above 0 and below `timeout_s`.
+            clear_on_exit: Clear the protection when the block ends normally.
+
+        Raises:
+            InvalidRequest: a bad setting; nothing was sent.
+        """
+        return AsyncDisconnectProtectionGuard(
+            send=self._send,
+            **self._guard_settings(timeout_s, symbols, renew_every_s, clear_on_exit),
+        )

@@ -22,7 +22,7 @@ from ..errors import (
     ServerError,
     UnexpectedResponse,
 )
-from ._results import CancelAllResult, DataShapeError
+from ._results import CancelAllResult, DataShapeError, SyncCancelResult
 
 T = TypeVar("T")
 
@@ -85,6 +85,15 @@ class KucoinCancelAllIncomplete(KucoinAPIError):
     """Cancel-all succeeded for some symbols only; `result` lists both sides."""
 
     result: CancelAllResult
+
+
+class KucoinOrderStillOpen(KucoinAPIError):
+    """A sync cancel finished with the order still open (`status` "open"): it was NOT cancelled.
+
+    KuCoin answered with success, but the order is live; `state` holds its sizes.
+    """
+
+    state: SyncCancelResult
 
 
 _ERROR_BY_CODE: dict[str, type[KucoinAPIError]] = {
@@ -196,4 +205,19 @@ def complete_cancel_all(raw: RawResponse, result: CancelAllResult) -> CancelAllR
     )
     assert isinstance(error, KucoinCancelAllIncomplete)
     error.result = result
+    raise error
+
+
+def cancel_finished(raw: RawResponse, state: SyncCancelResult) -> SyncCancelResult:
+    """Return `state` when the order is done; raise KucoinOrderStillOpen when it is open."""
+    if state.status == "done":
+        return state
+    error = _error(
+        raw,
+        SUCCESS,
+        f"the order is still open after the cancel: {state}",
+        kind=KucoinOrderStillOpen,
+    )
+    assert isinstance(error, KucoinOrderStillOpen)
+    error.state = state
     raise error

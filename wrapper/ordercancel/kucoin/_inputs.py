@@ -1,11 +1,13 @@
 """Input rules for the KuCoin cancel endpoints, checked before anything is sent.
 
-Each rule guards one spec parameter (`orderId`, `clientOid`, `symbol`, `cancelSize`).
+Each rule guards one spec parameter (`orderId`, `clientOid`, `symbol`, `cancelSize`, and the
+`timeout` and `symbols` of setDisconnectProtection).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from ..errors import InvalidRequest
@@ -94,3 +96,46 @@ def check_cancel_size(cancel_size: object) -> str:
     if max(digits, -exponent) + max(exponent, 0) > _SIZE_MAX_DIGITS:
         raise InvalidRequest(f"cancel_size has more than {_SIZE_MAX_DIGITS} digits")
     return format(size, "f")
+
+
+DCP_TIMEOUT_MIN = 5  # KuCoin: "timeout=-1 (meaning unset) or 5 <= timeout <= 86400", in seconds
+DCP_TIMEOUT_MAX = 86400
+DCP_CLEAR = -1
+DCP_SYMBOLS_MAX = 50  # KuCoin: "support up to 50 trading pairs"
+
+
+def check_timeout_s(timeout_s: object) -> int:
+    """A Disconnection Protection timeout in SECONDS: an int, -1 (clear) or 5 to 86400.
+
+    A float or bool is refused (KuCoin's field is an integer), and so is anything outside the
+    range: KuCoin's unit is seconds, so a value in milliseconds such as 60000 would arm a
+    timer of almost 17 hours.
+    """
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, int):
+        raise InvalidRequest(
+            "timeout_s must be an int number of seconds (-1 to clear, or 5 to 86400), "
+            f"got {type(timeout_s).__name__}"
+        )
+    if timeout_s != DCP_CLEAR and not DCP_TIMEOUT_MIN <= timeout_s <= DCP_TIMEOUT_MAX:
+        raise InvalidRequest(
+            f"timeout_s is in seconds and must be -1 (clear) or {DCP_TIMEOUT_MIN} to "
+            f"{DCP_TIMEOUT_MAX} seconds, got {timeout_s}"
+        )
+    return timeout_s
+
+
+def check_symbols(symbols: object) -> tuple[str, ...]:
+    """The symbols Disconnection Protection covers: at most 50, each BASE-QUOTE; none means all.
+
+    Duplicates are dropped (order kept). A bare str is refused: pass a list or tuple.
+    """
+    if isinstance(symbols, str | bytes) or not isinstance(symbols, Iterable):
+        raise InvalidRequest(
+            "symbols must be a list or tuple of symbols such as ['BTC-USDT'] (empty: all symbols)"
+        )
+    wanted = tuple(dict.fromkeys(check_symbol(symbol) for symbol in symbols))
+    if len(wanted) > DCP_SYMBOLS_MAX:
+        raise InvalidRequest(
+            f"symbols lists {len(wanted)} symbols; KuCoin allows at most {DCP_SYMBOLS_MAX}"
+        )
+    return wanted

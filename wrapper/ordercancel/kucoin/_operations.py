@@ -8,26 +8,43 @@ Both the sync and the async client send these; neither builds a request or parse
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._http import Operation, RawResponse
 from .._lazy import Endpoints
-from ._envelope import complete_cancel_all, unwrap
-from ._inputs import check_cancel_size, check_client_oid, check_order_id, check_symbol
+from ..errors import InvalidRequest
+from ._envelope import cancel_finished, complete_cancel_all, unwrap
+from ._inputs import (
+    DCP_CLEAR,
+    check_cancel_size,
+    check_client_oid,
+    check_order_id,
+    check_symbol,
+    check_symbols,
+    check_timeout_s,
+)
 from ._results import (
     CancelAllResult,
     ClientOrderCancelAccepted,
+    DisconnectProtectionArmed,
+    DisconnectProtectionSetting,
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
+    SyncCancelResult,
     cancel_all_result,
     client_order_cancel_accepted,
+    disconnect_protection_armed,
+    disconnect_protection_setting,
     order_cancel_accepted,
     partial_cancel_accepted,
     server_time_ms,
     symbol_cancel_accepted,
+    sync_cancel_by_client_oid,
+    sync_cancel_by_order_id,
 )
 
 _generated = Endpoints(
@@ -39,6 +56,10 @@ _generated = Endpoints(
         "cancel_order_by_order_id",
         "cancel_partial_order",
         "get_server_timestamp",
+        "cancel_order_by_order_id_sync",
+        "cancel_order_by_client_oid_sync",
+        "set_disconnect_protection",
+        "get_disconnect_protection",
     ),
 )
 
@@ -52,9 +73,13 @@ if TYPE_CHECKING:  # the same names, checked statically
     import ordercancel_kucoin_api.api.default.cancel_all_orders
     import ordercancel_kucoin_api.api.default.cancel_all_orders_by_symbol
     import ordercancel_kucoin_api.api.default.cancel_order_by_client_oid
+    import ordercancel_kucoin_api.api.default.cancel_order_by_client_oid_sync
     import ordercancel_kucoin_api.api.default.cancel_order_by_order_id
+    import ordercancel_kucoin_api.api.default.cancel_order_by_order_id_sync
     import ordercancel_kucoin_api.api.default.cancel_partial_order
-    import ordercancel_kucoin_api.api.default.get_server_timestamp  # noqa: F401
+    import ordercancel_kucoin_api.api.default.get_disconnect_protection
+    import ordercancel_kucoin_api.api.default.get_server_timestamp
+    import ordercancel_kucoin_api.api.default.set_disconnect_protection  # noqa: F401
     from ordercancel_kucoin_api.api import default as api
 else:
     api: Any = _generated
@@ -140,3 +165,76 @@ def get_server_timestamp() -> Operation[int]:
 
 def _parse_cancel_all(raw: RawResponse) -> CancelAllResult:
     return complete_cancel_all(raw, unwrap(raw, cancel_all_result))
+
+
+def cancel_order_by_order_id_sync(order_id: str, symbol: str) -> Operation[SyncCancelResult]:
+    """DELETE /api/v1/hf/orders/sync/{orderId}?symbol=... (answers with the final state)."""
+    order_id, symbol = check_order_id(order_id), check_symbol(symbol)
+    return Operation(
+        sync=api.cancel_order_by_order_id_sync.sync_detailed,
+        asyncio=api.cancel_order_by_order_id_sync.asyncio_detailed,
+        kwargs={"order_id": order_id, "symbol": symbol},
+        parse=partial(
+            _parse_sync_cancel, parse_data=partial(sync_cancel_by_order_id, order_id=order_id)
+        ),
+        weight=1,
+    )
+
+
+def cancel_order_by_client_oid_sync(client_oid: str, symbol: str) -> Operation[SyncCancelResult]:
+    """DELETE /api/v1/hf/orders/sync/client-order/{clientOid}?symbol=... (the final state)."""
+    client_oid, symbol = check_client_oid(client_oid), check_symbol(symbol)
+    return Operation(
+        sync=api.cancel_order_by_client_oid_sync.sync_detailed,
+        asyncio=api.cancel_order_by_client_oid_sync.asyncio_detailed,
+        kwargs={"client_oid": client_oid, "symbol": symbol},
+        parse=partial(
+            _parse_sync_cancel, parse_data=partial(sync_cancel_by_client_oid, client_oid=client_oid)
+        ),
+        weight=1,
+    )
+
+
+def set_disconnect_protection(
+    timeout_s: int, symbols: Iterable[str]
+) -> Operation[DisconnectProtectionArmed | None]:
+    """POST /api/v1/hf/orders/dead-cancel-all with {"timeout": s, "symbols": "A-B,C-D"}.
+
+    `symbols` is always sent when arming (an empty string covers every symbol, and overwrites
+    an earlier list); clearing (-1) sends the timeout alone.
+    """
+    from ordercancel_kucoin_api.models import SetDisconnectProtectionRequest
+
+    timeout, wanted = check_timeout_s(timeout_s), check_symbols(symbols)
+    if timeout == DCP_CLEAR:
+        if wanted:
+            raise InvalidRequest(
+                "timeout_s -1 clears the protection for every symbol: give no symbols"
+            )
+        body = SetDisconnectProtectionRequest(timeout=timeout)
+    else:
+        body = SetDisconnectProtectionRequest(timeout=timeout, symbols=",".join(wanted))
+    return Operation(
+        sync=api.set_disconnect_protection.sync_detailed,
+        asyncio=api.set_disconnect_protection.asyncio_detailed,
+        kwargs={"body": body},
+        parse=partial(unwrap, parse_data=partial(disconnect_protection_armed, timeout_s=timeout)),
+        weight=2,
+    )
+
+
+def get_disconnect_protection() -> Operation[DisconnectProtectionSetting | None]:
+    """GET /api/v1/hf/orders/dead-cancel-all/query."""
+    return Operation(
+        sync=api.get_disconnect_protection.sync_detailed,
+        asyncio=api.get_disconnect_protection.asyncio_detailed,
+        kwargs={},
+        parse=partial(unwrap, parse_data=disconnect_protection_setting),
+        weight=2,
+    )
+
+
+def _parse_sync_cancel(
+    raw: RawResponse, parse_data: Callable[[Any], SyncCancelResult]
+) -> SyncCancelResult:
+    return cancel_finished(raw, unwrap(raw, parse_data))

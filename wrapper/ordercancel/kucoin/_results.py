@@ -138,3 +138,175 @@ def server_time_ms(data: Any) -> int:
     if isinstance(data, bool) or not isinstance(data, int):
         raise DataShapeError("data is not an integer")
     return data
+
+
+@dataclass(frozen=True, slots=True)
+class SyncCancelResult:
+    """An order's state once KuCoin finished a sync cancel (sizes in base currency).
+
+    Returned only when `status` is "done" (the order is closed). "open" (the order is still
+    live) is raised as `KucoinOrderStillOpen`, which carries this state.
+
+    Attributes:
+        order_id: The order id; None only when the clientOid variant's answer did not name it.
+        client_oid: Your client oid for the clientOid variant, else None.
+        origin_size: The order's original size.
+        deal_size: The size filled before the cancel finished.
+        remain_size: The size still open.
+        canceled_size: The size cancelled in all.
+        status: "done" (closed) or "open" (still live).
+        origin_funds: The order's original funds, when KuCoin sent them.
+    """
+
+    order_id: str | None
+    client_oid: str | None
+    origin_size: Decimal
+    deal_size: Decimal
+    remain_size: Decimal
+    canceled_size: Decimal
+    status: str
+    origin_funds: Decimal | None = None
+
+    def __str__(self) -> str:
+        name = self.order_id if self.client_oid is None else f"client oid {self.client_oid!r}"
+        return (
+            f"order {name}: {self.status} (size {self.origin_size}, filled {self.deal_size}, "
+            f"cancelled {self.canceled_size}, remaining {self.remain_size})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DisconnectProtectionArmed:
+    """KuCoin armed (or renewed) Disconnection Protection; times are KuCoin's, Unix seconds.
+
+    Attributes:
+        current_time: KuCoin's time when it took the setting.
+        trigger_time: When KuCoin cancels the covered orders unless the setting is renewed.
+    """
+
+    current_time: int
+    trigger_time: int
+
+    def __str__(self) -> str:
+        seconds = self.trigger_time - self.current_time
+        return f"armed: KuCoin cancels at {self.trigger_time} (in {seconds} s) unless renewed"
+
+
+@dataclass(frozen=True, slots=True)
+class DisconnectProtectionSetting:
+    """The Disconnection Protection KuCoin holds for the account.
+
+    Attributes:
+        timeout_s: Seconds from a set (or renewal) to the cancel.
+        symbols: The symbols covered; empty means every symbol.
+        current_time: KuCoin's time, Unix seconds (None when not sent).
+        trigger_time: When KuCoin cancels unless renewed, Unix seconds (None when not sent).
+    """
+
+    timeout_s: int
+    symbols: tuple[str, ...]
+    current_time: int | None
+    trigger_time: int | None
+
+    def __str__(self) -> str:
+        covered = ",".join(self.symbols) or "every symbol"
+        return f"set: timeout {self.timeout_s} s on {covered}, fires at {self.trigger_time}"
+
+
+_SYNC_STATUSES = frozenset({"open", "done"})
+
+
+def _size(data: Any, name: str) -> Decimal:
+    text = _field(data, name)
+    try:
+        size = Decimal(text)
+    except InvalidOperation as exc:
+        raise DataShapeError(f"data.{name} is not a decimal: {text!r}") from exc
+    if not size.is_finite() or size < 0:
+        raise DataShapeError(f"data.{name} is not a size: {text!r}")
+    return size
+
+
+def _sync_state(data: Any, order_id: str | None, client_oid: str | None) -> SyncCancelResult:
+    status = _field(data, "status")
+    if status not in _SYNC_STATUSES:
+        raise DataShapeError(f'data.status is {status!r}, not "open" or "done"')
+    return SyncCancelResult(
+        order_id=order_id,
+        client_oid=client_oid,
+        origin_size=_size(data, "originSize"),
+        deal_size=_size(data, "dealSize"),
+        remain_size=_size(data, "remainSize"),
+        canceled_size=_size(data, "canceledSize"),
+        status=status,
+        origin_funds=_size(data, "originFunds") if data.get("originFunds") else None,
+    )
+
+
+def sync_cancel_by_order_id(data: Any, order_id: str) -> SyncCancelResult:
+    """Parse the data of sync cancel-by-orderId; the echoed id must be the requested one."""
+    return _sync_state(data, _echo(data, "orderId", order_id), None)
+
+
+def sync_cancel_by_client_oid(data: Any, client_oid: str) -> SyncCancelResult:
+    """Parse the data of sync cancel-by-clientOid.
+
+    KuCoin's pages disagree on the echoed id: an echoed clientOid must be the requested one;
+    an answer naming only an orderId is accepted (and the id kept); naming neither is an error.
+    """
+    if not isinstance(data, dict):
+        raise DataShapeError("data is not an object")
+    if "clientOid" not in data and "orderId" not in data:
+        raise DataShapeError("data names neither clientOid nor orderId")
+    if "clientOid" in data:
+        _echo(data, "clientOid", client_oid)
+    order_id = _field(data, "orderId") if "orderId" in data else None
+    return _sync_state(data, order_id, client_oid)
+
+
+def _seconds(data: Any, name: str) -> int:
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DataShapeError(f"data.{name} is missing or not an integer")
+    return value
+
+
+def _optional_seconds(data: Any, name: str) -> int | None:
+    return None if data.get(name) is None else _seconds(data, name)
+
+
+def disconnect_protection_armed(data: Any, timeout_s: int) -> DisconnectProtectionArmed | None:
+    """Parse the data of a Disconnection Protection set.
+
+    Arming or renewing (`timeout_s` > 0) must come back with both times. Clearing (-1) may
+    come back empty (KuCoin: empty data means "not set"): then None.
+    """
+    if timeout_s == -1 and data in (None, {}):
+        return None
+    if not isinstance(data, dict):
+        raise DataShapeError("data is not an object")
+    armed = DisconnectProtectionArmed(_seconds(data, "currentTime"), _seconds(data, "triggerTime"))
+    return None if timeout_s == -1 else armed
+
+
+def disconnect_protection_setting(data: Any) -> DisconnectProtectionSetting | None:
+    """Parse the data of the Disconnection Protection query: None when nothing is set.
+
+    KuCoin answers an empty data when nothing is set; a timeout of -1 also means "unset".
+    """
+    if data in (None, {}):
+        return None
+    if not isinstance(data, dict):
+        raise DataShapeError("data is not an object")
+    timeout = _seconds(data, "timeout")
+    if timeout == -1:
+        return None
+    symbols = data.get("symbols")
+    if symbols is not None and not isinstance(symbols, str):
+        raise DataShapeError("data.symbols is not a string")
+    return DisconnectProtectionSetting(
+        timeout_s=timeout,
+        symbols=tuple(s for s in (symbols or "").split(",") if s),
+        current_time=_optional_seconds(data, "currentTime"),
+        trigger_time=_optional_seconds(data, "triggerTime"),
+    )

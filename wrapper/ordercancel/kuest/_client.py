@@ -13,8 +13,15 @@ from .._http import (
     asend,
     async_http_client,
     check_base_url,
+    logger,
     send,
     sync_http_client,
+)
+from .._keepers import (
+    KUEST_HEARTBEAT_WINDOW_S,
+    AsyncHeartbeatKeeper,
+    HeartbeatKeeper,
+    check_interval,
 )
 from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
@@ -22,7 +29,8 @@ from .._retry import DEFAULT_RETRY, RetryPolicy
 from ..errors import ConfigurationError
 from . import _bulk
 from . import _operations as ops
-from ._inputs import MAX_BATCH, check_order_ids
+from ._envelope import KuestInvalidHeartbeatId
+from ._inputs import MAX_BATCH, check_heartbeat_path, check_order_ids
 from ._keys import KuestKeys
 from ._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
 from ._signing import KuestAuth, now_s
@@ -53,6 +61,7 @@ class _KuestClientBase:
         rate_limiter: RateLimiter | None,
         max_in_flight: int,
         clock: Callable[[], int],
+        heartbeat_path: str,
     ) -> None:
         if id_field not in ("orderId", "orderID"):
             raise ConfigurationError(f'id_field must be "orderId" or "orderID", got {id_field!r}')
@@ -65,6 +74,7 @@ class _KuestClientBase:
         self.retry = retry
         self.rate_limiter = rate_limiter or RateLimiter(DEFAULT_CANCELS_PER_MINUTE, 60.0)
         self.max_in_flight = max_in_flight
+        self.heartbeat_path = check_heartbeat_path(heartbeat_path)
         self._auth = KuestAuth(self.keys, clock)
         from ordercancel_kuest_api.client import (
             Client,  # with the client, not with `import ordercancel`
@@ -72,6 +82,17 @@ class _KuestClientBase:
 
         self._api = Client(base_url=base_url, timeout=timeout)
         ops.preload()  # here, not on the first cancel
+
+    def _heartbeat_operation(self, heartbeat_id: str | None) -> Operation[str]:
+        return ops.post_heartbeat(heartbeat_id, self.heartbeat_path)
+
+    def _keeper_interval(self, interval_s: float) -> float:
+        return check_interval(
+            interval_s,
+            "interval_s",
+            below=KUEST_HEARTBEAT_WINDOW_S,
+            why="Kuest cancels every open order when no heartbeat arrives for about 10 s",
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self.keys.api_key!r})"
@@ -93,6 +114,8 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
             `RateLimiter(2400, 10)` is Kuest's published burst limit.
         max_in_flight: How many cancels `cancel_orders` runs side by side (default 10).
         clock: Unix seconds for signing; default the system clock.
+        heartbeat_path: Where `heartbeat` posts; default /heartbeats, the path of Kuest's
+            published file (Kuest's own clients post to /v1/heartbeats).
 
     Raises:
         ConfigurationError: missing or unusable keys, or a bad setting.
@@ -111,6 +134,7 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
         rate_limiter: RateLimiter | None = None,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         clock: Callable[[], int] = now_s,
+        heartbeat_path: str = ops.DEFAULT_HEARTBEAT_PATH,
     ) -> None:
         super().__init__(
             keys=keys,
@@ -121,6 +145,7 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
             rate_limiter=rate_limiter,
             max_in_flight=max_in_flight,
             clock=clock,
+            heartbeat_path=heartbeat_path,
         )
         self._owns_http_client = http_client is None
         self._api.set_httpx_client(
@@ -191,6 +216,50 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
         """
         return self._send(ops.cancel_market_orders(market, asset_id))
 
+    def heartbeat(self, heartbeat_id: str | None = None) -> str:
+        """Post one heartbeat; return the id to send with the next one.
+
+        Start with `heartbeat_id=None`, then send each answer's id. Once heartbeats have
+        started, Kuest cancels EVERY open order of the account when none arrives for about 10
+        seconds (`keep_alive` sends them for you). If Kuest answers 400 "Invalid Heartbeat ID"
+        (the id sent is not its current one), the heartbeat is sent again once with the id
+        Kuest named. Heartbeats skip the client's rate limiter: a heartbeat waiting behind
+        cancels would get every order cancelled.
+
+        Raises:
+            InvalidRequest: a bad heartbeat id; nothing was sent.
+            KuestInvalidHeartbeatId: Kuest refused the id it had named too.
+            KuestAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return self._heartbeat(heartbeat_id, self.retry)
+
+    def _heartbeat(self, heartbeat_id: str | None, retry: RetryPolicy) -> str:
+        try:
+            return send(self._heartbeat_operation(heartbeat_id), self._api, retry, None)
+        except KuestInvalidHeartbeatId as exc:
+            logger.info("Kuest named another heartbeat id: continuing with it")
+            return send(self._heartbeat_operation(exc.heartbeat_id), self._api, retry, None)
+
+    def keep_alive(self, interval_s: float = 5) -> HeartbeatKeeper:
+        """A keeper posting heartbeats every `interval_s` seconds in the background.
+
+        Use `with kq.keep_alive(5) as hb:` on the sync client (a thread) and `async with` on
+        the async one (a task). Entering posts the first heartbeat and raises if it fails; then
+        each heartbeat sends the id the previous answer named. A failed heartbeat is logged
+        (WARNING), counted (`hb.failures`) and kept in `hb.last_error`, and the next one is
+        sent on schedule.
+
+        Kuest cancels EVERY open order of the account about 10 seconds after the last
+        heartbeat: if the program dies, and also after the block ends, however it ends.
+
+        Raises:
+            InvalidRequest: `interval_s` is not a number of seconds above 0 and below 10.
+        """
+        return HeartbeatKeeper(
+            send=self._heartbeat, interval_s=self._keeper_interval(interval_s), retry=self.retry
+        )
+
 
 class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
     """Cancel Kuest CLOB orders, with asyncio.
@@ -208,6 +277,8 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
             `RateLimiter(2400, 10)` is Kuest's published burst limit.
         max_in_flight: How many cancels `cancel_orders` runs side by side (default 10).
         clock: Unix seconds for signing; default the system clock.
+        heartbeat_path: Where `heartbeat` posts; default /heartbeats, the path of Kuest's
+            published file (Kuest's own clients post to /v1/heartbeats).
 
     Raises:
         ConfigurationError: missing or unusable keys, or a bad setting.
@@ -226,6 +297,7 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
         rate_limiter: RateLimiter | None = None,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         clock: Callable[[], int] = now_s,
+        heartbeat_path: str = ops.DEFAULT_HEARTBEAT_PATH,
     ) -> None:
         super().__init__(
             keys=keys,
@@ -236,6 +308,7 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
             rate_limiter=rate_limiter,
             max_in_flight=max_in_flight,
             clock=clock,
+            heartbeat_path=heartbeat_path,
         )
         self._owns_http_client = http_client is None
         self._api.set_async_httpx_client(
@@ -307,3 +380,47 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
             APIConnectionError: no answer came back.
         """
         return await self._send(ops.cancel_market_orders(market, asset_id))
+
+    async def heartbeat(self, heartbeat_id: str | None = None) -> str:
+        """Post one heartbeat; return the id to send with the next one.
+
+        Start with `heartbeat_id=None`, then send each answer's id. Once heartbeats have
+        started, Kuest cancels EVERY open order of the account when none arrives for about 10
+        seconds (`keep_alive` sends them for you). If Kuest answers 400 "Invalid Heartbeat ID"
+        (the id sent is not its current one), the heartbeat is sent again once with the id
+        Kuest named. Heartbeats skip the client's rate limiter: a heartbeat waiting behind
+        cancels would get every order cancelled.
+
+        Raises:
+            InvalidRequest: a bad heartbeat id; nothing was sent.
+            KuestInvalidHeartbeatId: Kuest refused the id it had named too.
+            KuestAPIError: any other answer than success (see the error table).
+            APIConnectionError: no answer came back.
+        """
+        return await self._heartbeat(heartbeat_id, self.retry)
+
+    async def _heartbeat(self, heartbeat_id: str | None, retry: RetryPolicy) -> str:
+        try:
+            return await asend(self._heartbeat_operation(heartbeat_id), self._api, retry, None)
+        except KuestInvalidHeartbeatId as exc:
+            logger.info("Kuest named another heartbeat id: continuing with it")
+            return await asend(self._heartbeat_operation(exc.heartbeat_id), self._api, retry, None)
+
+    def keep_alive(self, interval_s: float = 5) -> AsyncHeartbeatKeeper:
+        """A keeper posting heartbeats every `interval_s` seconds in the background.
+
+        Use `with kq.keep_alive(5) as hb:` on the sync client (a thread) and `async with` on
+        the async one (a task). Entering posts the first heartbeat and raises if it fails; then
+        each heartbeat sends the id the previous answer named. A failed heartbeat is logged
+        (WARNING), counted (`hb.failures`) and kept in `hb.last_error`, and the next one is
+        sent on schedule.
+
+        Kuest cancels EVERY open order of the account about 10 seconds after the last
+        heartbeat: if the program dies, and also after the block ends, however it ends.
+
+        Raises:
+            InvalidRequest: `interval_s` is not a number of seconds above 0 and below 10.
+        """
+        return AsyncHeartbeatKeeper(
+            send=self._heartbeat, interval_s=self._keeper_interval(interval_s), retry=self.retry
+        )

@@ -17,6 +17,7 @@ from .._retry import OrderGoneAfterRetry
 from ..errors import (
     APIError,
     AuthenticationError,
+    InvalidRequest,
     OrderCancelError,
     OrderNotCancellable,
     OrderNotFound,
@@ -25,6 +26,7 @@ from ..errors import (
     ServerError,
     UnexpectedResponse,
 )
+from ._inputs import check_heartbeat_id
 from ._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
 
 
@@ -85,6 +87,16 @@ class KuestCancelIncomplete(KuestAPIError):
     """A cancel-all or cancel-market call left orders uncancelled; `report` lists both sides."""
 
     report: KuestCancelReport
+
+
+class KuestInvalidHeartbeatId(KuestAPIError):
+    """HTTP 400 "Invalid Heartbeat ID": the id sent is not Kuest's current one.
+
+    `heartbeat()` answers this once by continuing with the id Kuest named; raised only when
+    that fails too. `heartbeat_id` is the id Kuest named.
+    """
+
+    heartbeat_id: str
 
 
 _ERROR_BY_STATUS: dict[int, type[KuestAPIError]] = {
@@ -248,3 +260,56 @@ def batch_outcomes(raw: RawResponse, order_ids: list[str]) -> list[OrderOutcome]
                 error = _build(KuestUnexpectedResponse, raw, f"order {order_id} not reported")
         outcomes.append(OrderOutcome(order_id, error))
     return outcomes
+
+
+INVALID_HEARTBEAT_ID = "invalid heartbeat id"
+# Statuses whose leaf classes speak of an order (not found, another user's, not cancellable).
+_ABOUT_AN_ORDER = frozenset({403, 404, 409})
+
+
+def _is_heartbeat_id(value: Any) -> bool:
+    try:
+        return check_heartbeat_id(value) is not None
+    except InvalidRequest:
+        return False
+
+
+def next_heartbeat_id(raw: RawResponse) -> str:
+    """The id to send with the next heartbeat, from a heartbeat's answer.
+
+    Raises:
+        KuestInvalidHeartbeatId: a 400 "Invalid Heartbeat ID" naming Kuest's current id.
+        KuestAPIError: any other failure (a 200 without a usable id is an unexpected response;
+            403, 404 and 409 are plain KuestAPIErrors, their leaves being about orders).
+    """
+    parsed = _json(raw.content)
+    fields: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
+    heartbeat_id = fields.get("heartbeat_id")
+    message = _message(parsed)
+    if 200 <= raw.status_code < 300:
+        if isinstance(heartbeat_id, str) and _is_heartbeat_id(heartbeat_id) and not message:
+            return heartbeat_id
+        raise _build(KuestUnexpectedResponse, raw, message)
+    if (
+        raw.status_code == 400
+        and (message or "").strip().lower() == INVALID_HEARTBEAT_ID
+        and isinstance(heartbeat_id, str)
+        and _is_heartbeat_id(heartbeat_id)
+    ):
+        error = _build(KuestInvalidHeartbeatId, raw, message)
+        assert isinstance(error, KuestInvalidHeartbeatId)
+        error.heartbeat_id = heartbeat_id
+        raise error
+    if raw.status_code in _ABOUT_AN_ORDER:  # not what they mean here: no leaf class
+        hint = (
+            " (no heartbeat endpoint there? see heartbeat_path)" if raw.status_code == 404 else ""
+        )
+        detail = message if message is not None else f"unexpected body {raw.content[:120]!r}"
+        raise KuestAPIError(
+            f"Kuest HTTP {raw.status_code}: {detail}{hint}",
+            status_code=raw.status_code,
+            error=message,
+            body=raw.content,
+            headers=raw.headers,
+        )
+    raise http_error(raw)

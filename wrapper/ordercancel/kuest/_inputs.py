@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from ..errors import InvalidRequest
+from ..errors import ConfigurationError, InvalidRequest
 
 ORDER_ID_MAX = 128  # Kuest documents no length; its ids are 0x + 64 hex digits
 FILTER_MAX = 256
@@ -61,3 +62,29 @@ def check_market_filter(market: object, asset_id: object) -> dict[str, str]:
     if asset_id is not None:
         body["assetId"] = _token("asset_id", asset_id, FILTER_MAX)
     return body
+
+
+HEARTBEAT_ID_MAX = 256  # Kuest documents no length; its ids are UUIDs
+_PATH = re.compile(r"(/[A-Za-z0-9._~-]+)+")
+
+
+def check_heartbeat_id(heartbeat_id: object) -> str | None:
+    """A heartbeat id to send: None (to start), or 1-256 printable ASCII characters, no spaces."""
+    if heartbeat_id is None:
+        return None
+    return _token("heartbeat_id", heartbeat_id, HEARTBEAT_ID_MAX)
+
+
+def check_heartbeat_path(path: object) -> str:
+    """The heartbeat path: absolute, plain segments (letters, digits, `-._~`), no dot segments.
+
+    Raises:
+        ConfigurationError: anything else (a query, a fragment, `..`, spaces, ...).
+    """
+    if not isinstance(path, str) or not _PATH.fullmatch(path):
+        raise ConfigurationError(
+            f"heartbeat_path must be a plain path such as /heartbeats, got {path!r}"
+        )
+    if any(segment in (".", "..") for segment in path.split("/")):
+        raise ConfigurationError(f"heartbeat_path must have no dot segments, got {path!r}")
+    return path

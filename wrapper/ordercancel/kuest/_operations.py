@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from functools import partial
+from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._http import Operation
 from .._lazy import Endpoints
-from ._envelope import batch_outcomes, complete_report, order_canceled, outcomes_after_landed
-from ._inputs import check_market_filter, check_order_id
+from ._envelope import (
+    batch_outcomes,
+    complete_report,
+    next_heartbeat_id,
+    order_canceled,
+    outcomes_after_landed,
+)
+from ._inputs import check_heartbeat_id, check_market_filter, check_order_id
 from ._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
 
 _generated = Endpoints(
     "ordercancel_kuest_api.api.default",
-    ("cancel_all_orders", "cancel_market_orders", "cancel_order", "cancel_orders"),
+    (
+        "cancel_all_orders",
+        "cancel_market_orders",
+        "cancel_order",
+        "cancel_orders",
+        "post_heartbeat",
+    ),
 )
 
 
@@ -26,7 +38,8 @@ if TYPE_CHECKING:  # the same names, checked statically
     import ordercancel_kuest_api.api.default.cancel_all_orders
     import ordercancel_kuest_api.api.default.cancel_market_orders
     import ordercancel_kuest_api.api.default.cancel_order
-    import ordercancel_kuest_api.api.default.cancel_orders  # noqa: F401
+    import ordercancel_kuest_api.api.default.cancel_orders
+    import ordercancel_kuest_api.api.default.post_heartbeat  # noqa: F401
     from ordercancel_kuest_api.api import default as api
 else:
     api: Any = _generated
@@ -92,4 +105,41 @@ def cancel_market_orders(market: str | None, asset_id: str | None) -> Operation[
         asyncio=api.cancel_market_orders.asyncio_detailed,
         kwargs={"body": body},
         parse=complete_report,
+    )
+
+
+DEFAULT_HEARTBEAT_PATH = "/heartbeats"
+"""The path of Kuest's published file (Kuest's own clients still post to /v1/heartbeats)."""
+
+
+def post_heartbeat(heartbeat_id: str | None, path: str) -> Operation[str]:
+    """POST `path` (default /heartbeats) with {"heartbeat_id": id or null}; the next id.
+
+    The generated code builds the request (method, JSON body, headers); only its URL is
+    replaced by `path` (already checked), since Kuest has moved this endpoint before.
+    """
+    from ordercancel_kuest_api.models import HeartbeatRequest
+
+    body = HeartbeatRequest(heartbeat_id=check_heartbeat_id(heartbeat_id))
+    generated = api.post_heartbeat
+
+    def request(body: HeartbeatRequest) -> dict[str, Any]:
+        arguments: dict[str, Any] = generated._get_kwargs(body=body)
+        arguments["url"] = path
+        return arguments
+
+    @wraps(generated.sync_detailed)
+    def sync(*, client: Any, body: HeartbeatRequest) -> None:
+        client.get_httpx_client().request(**request(body))
+
+    @wraps(generated.asyncio_detailed)
+    async def asyncio(*, client: Any, body: HeartbeatRequest) -> None:
+        await client.get_async_httpx_client().request(**request(body))
+
+    return Operation(
+        sync=sync,
+        asyncio=asyncio,
+        kwargs={"body": body},
+        parse=next_heartbeat_id,
+        weight=0,  # sent without the limiter (see KuestCancelOrder.heartbeat)
     )

@@ -38,6 +38,19 @@ class SimulatedVenue:
         """The venue's clock in Unix seconds (skew included)."""
         return self._clock() + self.clock_skew_s
 
+    def advance(self, seconds: float) -> None:
+        """Move the venue's clock forward by `seconds`; the timers that fall due fire now.
+
+        The venue's time (`server_time`) moves, as `clock_skew_s` does: a client signing with
+        its own clock is then that far behind (KuCoin's clients resync on 400002). Rate-limit
+        windows keep the plain clock.
+        """
+        self.clock_skew_s += seconds
+        self.run_timers()
+
+    def run_timers(self) -> None:
+        """Fire the venue's timers that are due (dead-man's switches); none by default."""
+
     def handle(self, request: SimRequest) -> SimResponse:
         """Apply `request` to the venue's state and answer it as the venue would."""
         raise NotImplementedError

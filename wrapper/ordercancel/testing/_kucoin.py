@@ -1,5 +1,8 @@
 """A faithful in-memory KuCoin Spot for the five HF cancel endpoints and the server time.
 
+The sync cancels and Disconnection Protection live in their own modules (`_kucoin_sync`,
+`_kucoin_dcp`); this one routes to them.
+
 Everything it checks comes from the venue facts (shared/api/kucoin.md). Where KuCoin is silent,
 the choice made here is marked "facts silent" with the reason.
 
@@ -41,6 +44,7 @@ from urllib.parse import parse_qsl, unquote, unquote_plus
 import attrs
 
 from ..kucoin._keys import KucoinKeys
+from . import _kucoin_dcp, _kucoin_sync
 from ._base import SimulatedVenue
 from ._ratelimit import FixedWindow, WindowState
 from ._wire import (
@@ -87,6 +91,8 @@ _ROUTES: tuple[tuple[re.Pattern[str], str, int], ...] = (
     (re.compile(r"^/api/v1/hf/orders$"), "by_symbol", 2),
 )
 TIMESTAMP_WEIGHT = 3
+# Routes of any method, in their own modules: sync cancels, Disconnection Protection.
+_MORE_ROUTES = (*_kucoin_sync.ROUTES, *_kucoin_dcp.ROUTES)
 
 
 @attrs.frozen
@@ -237,6 +243,15 @@ class KucoinExchange(SimulatedVenue):
         self._received: deque[KucoinReceived] = deque(maxlen=100_000)
         self.keys = self.add_account()
         """The keys of the default account, accepted by this venue."""
+        self.sync_cancels = _kucoin_sync.SyncCancels()
+        """How sync cancels answer (see `SyncCancels.leave_open`)."""
+        self.dcp = _kucoin_dcp.DisconnectProtection(self)
+        """The accounts' Disconnection Protection switches (`setting`, `fired`)."""
+
+    def run_timers(self) -> None:
+        """Fire the Disconnection Protection switches that are due."""
+        with self._lock:
+            self.dcp.fire_due()
 
     # -- set-up and inspection -------------------------------------------------------------
 
@@ -341,6 +356,7 @@ class KucoinExchange(SimulatedVenue):
             KeyError: no such order.
         """
         with self._lock:
+            self.run_timers()
             return self._orders[order_id].snapshot()
 
     def order_by_client_oid(
@@ -352,6 +368,7 @@ class KucoinExchange(SimulatedVenue):
             KeyError: no such order.
         """
         with self._lock:
+            self.run_timers()
             order_id = self._by_client_oid[(self._account_key(account), client_oid)]
             return self._orders[order_id].snapshot()
 
@@ -364,6 +381,7 @@ class KucoinExchange(SimulatedVenue):
     ) -> list[KucoinOrder]:
         """Snapshots of the orders matching every filter given, in placing order."""
         with self._lock:
+            self.run_timers()
             owner = None if account is None else self._account_key(account)
             return [
                 o.snapshot()
@@ -407,6 +425,7 @@ class KucoinExchange(SimulatedVenue):
     def handle(self, request: SimRequest) -> SimResponse:
         """Answer `request` as KuCoin would, changing the order book when it is accepted."""
         with self._lock:
+            self.run_timers()
             self._last_code: str | None = None
             response = self._handle(request)
             self._received.append(
@@ -458,6 +477,7 @@ class KucoinExchange(SimulatedVenue):
                 account,
                 params,
                 dict(parse_qsl(request.raw_query, keep_blank_values=True)),
+                request.body,
             )
         except _Reject as reject:
             return self._envelope(reject.status, {"code": reject.code, "msg": reject.msg}, window)
@@ -465,6 +485,10 @@ class KucoinExchange(SimulatedVenue):
 
     @staticmethod
     def _route(request: SimRequest) -> tuple[str, int, list[str]] | None:
+        for method, pattern, operation, weight in _MORE_ROUTES:
+            match = pattern.match(request.raw_path)
+            if match and request.method == method:
+                return operation, weight, [unquote(p) for p in match.groups()]
         if request.method != "DELETE":
             return None
         for pattern, operation, weight in _ROUTES:
@@ -536,8 +560,17 @@ class KucoinExchange(SimulatedVenue):
         return order
 
     def _operate(
-        self, operation: str, account: _Account, params: list[str], query: dict[str, str]
+        self,
+        operation: str,
+        account: _Account,
+        params: list[str],
+        query: dict[str, str],
+        body: bytes = b"",
     ) -> Any:
+        if operation in _kucoin_sync.OPERATIONS:
+            return self.sync_cancels.operate(self, operation, account, params, query)
+        if operation in _kucoin_dcp.OPERATIONS:
+            return self.dcp.operate(operation, account, body)
         if operation == "cancel_all":
             return self._cancel_all(account)
         symbol = self._symbol(query)

@@ -1,4 +1,4 @@
-"""A faithful in-memory Kuest CLOB for its four cancel endpoints.
+"""A faithful in-memory Kuest CLOB for its four cancel endpoints (heartbeats: `_kuest_heartbeat`).
 
 Everything it checks comes from the venue facts (shared/api/kuest.md); where they are silent the
 choice is marked "facts silent". Any authentication failure is 401 {"error": "Unauthenticated"}.
@@ -37,6 +37,7 @@ import attrs
 
 from ..kuest._keys import KuestKeys
 from ._base import SimulatedVenue
+from ._kuest_heartbeat import Heartbeats
 from ._ratelimit import FixedWindow, WindowState
 from ._wire import (
     SimRequest,
@@ -198,6 +199,13 @@ class KuestExchange(SimulatedVenue):
         self.keys = self.add_account(address=TEST_ADDRESS)
         """The keys of the default account, accepted by this venue; its address is that of
         `TEST_PRIVATE_KEY`."""
+        self.heartbeats = Heartbeats(self)
+        """The accounts' heartbeat sessions (`path`, `window_s`, `session`, `stopped`)."""
+
+    def run_timers(self) -> None:
+        """Cancel the open orders of the accounts whose heartbeats stopped."""
+        with self._lock:
+            self.heartbeats.fire_due()
 
     # -- set-up and inspection -------------------------------------------------------------
 
@@ -300,6 +308,7 @@ class KuestExchange(SimulatedVenue):
             KeyError: no such order.
         """
         with self._lock:
+            self.run_timers()
             return self._orders[order_id].snapshot()
 
     def orders(
@@ -312,6 +321,7 @@ class KuestExchange(SimulatedVenue):
     ) -> list[KuestOrder]:
         """Snapshots of the orders matching every filter given, in placing order."""
         with self._lock:
+            self.run_timers()
             owner = None if account is None else self._account_key(account)
             return [
                 o.snapshot()
@@ -342,6 +352,7 @@ class KuestExchange(SimulatedVenue):
     def handle(self, request: SimRequest) -> SimResponse:
         """Answer `request` as Kuest would, changing the order book when it is accepted."""
         with self._lock:
+            self.run_timers()
             try:
                 status, payload = self._handle(request)
                 headers: dict[str, str] = {}
@@ -359,6 +370,8 @@ class KuestExchange(SimulatedVenue):
         if len(request.body) > self.max_body_bytes:
             raise _Reject(413, "Request body too large")  # facts silent on a limit
         path = request.raw_path
+        if path == self.heartbeats.path:
+            return self.heartbeats.handle(request)
         if path not in _ROUTES:
             raise _Reject(404, "Not Found")  # facts silent on unknown paths
         if request.method != "DELETE":

@@ -1,0 +1,190 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.cancel_order_by_client_oid_sync_envelope import (
+    CancelOrderByClientOidSyncEnvelope,
+)
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    client_oid: str,
+    *,
+    symbol: str,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["symbol"] = symbol
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/api/v1/hf/orders/sync/client-order/{client_oid}".format(
+            client_oid=quote(str(client_oid), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CancelOrderByClientOidSyncEnvelope | None:
+    if response.status_code == 200:
+        response_200 = CancelOrderByClientOidSyncEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CancelOrderByClientOidSyncEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    client_oid: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+) -> Response[CancelOrderByClientOidSyncEnvelope]:
+    """Cancel an order by its clientOid and wait for the cancel to finish
+
+     KuCoin's "Cancel Order By ClientOid Sync": like the orderId variant. KuCoin's pages disagree on the
+    echoed id (clientOid, or orderId), so either is accepted.
+
+    Args:
+        client_oid (str):  Example: 5c52e11203aa677f33e493fb.
+        symbol (str):  Example: BTC-USDT.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CancelOrderByClientOidSyncEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        client_oid=client_oid,
+        symbol=symbol,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    client_oid: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+) -> CancelOrderByClientOidSyncEnvelope | None:
+    """Cancel an order by its clientOid and wait for the cancel to finish
+
+     KuCoin's "Cancel Order By ClientOid Sync": like the orderId variant. KuCoin's pages disagree on the
+    echoed id (clientOid, or orderId), so either is accepted.
+
+    Args:
+        client_oid (str):  Example: 5c52e11203aa677f33e493fb.
+        symbol (str):  Example: BTC-USDT.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CancelOrderByClientOidSyncEnvelope
+    """
+
+    return sync_detailed(
+        client_oid=client_oid,
+        client=client,
+        symbol=symbol,
+    ).parsed
+
+
+async def asyncio_detailed(
+    client_oid: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+) -> Response[CancelOrderByClientOidSyncEnvelope]:
+    """Cancel an order by its clientOid and wait for the cancel to finish
+
+     KuCoin's "Cancel Order By ClientOid Sync": like the orderId variant. KuCoin's pages disagree on the
+    echoed id (clientOid, or orderId), so either is accepted.
+
+    Args:
+        client_oid (str):  Example: 5c52e11203aa677f33e493fb.
+        symbol (str):  Example: BTC-USDT.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CancelOrderByClientOidSyncEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        client_oid=client_oid,
+        symbol=symbol,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    client_oid: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+) -> CancelOrderByClientOidSyncEnvelope | None:
+    """Cancel an order by its clientOid and wait for the cancel to finish
+
+     KuCoin's "Cancel Order By ClientOid Sync": like the orderId variant. KuCoin's pages disagree on the
+    echoed id (clientOid, or orderId), so either is accepted.
+
+    Args:
+        client_oid (str):  Example: 5c52e11203aa677f33e493fb.
+        symbol (str):  Example: BTC-USDT.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CancelOrderByClientOidSyncEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client_oid=client_oid,
+            client=client,
+            symbol=symbol,
+        )
+    ).parsed

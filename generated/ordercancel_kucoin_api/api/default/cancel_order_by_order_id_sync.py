@@ -1,0 +1,194 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.cancel_order_by_order_id_sync_envelope import (
+    CancelOrderByOrderIdSyncEnvelope,
+)
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    order_id: str,
+    *,
+    symbol: str,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["symbol"] = symbol
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/api/v1/hf/orders/sync/{order_id}".format(
+            order_id=quote(str(order_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CancelOrderByOrderIdSyncEnvelope | None:
+    if response.status_code == 200:
+        response_200 = CancelOrderByOrderIdSyncEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CancelOrderByOrderIdSyncEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+) -> Response[CancelOrderByOrderIdSyncEnvelope]:
+    """Cancel an order by its orderId and wait for the cancel to finish
+
+     KuCoin's "Cancel Order By OrderId Sync": the answer comes after the cancel has finished and carries
+    the order's final sizes. `status` "done" means the order is closed; "open" means it is still live
+    (the cancel did not finish).
+
+    Args:
+        order_id (str):  Example: 671124f9365ccb00073debd4.
+        symbol (str):  Example: BTC-USDT.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CancelOrderByOrderIdSyncEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        symbol=symbol,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+) -> CancelOrderByOrderIdSyncEnvelope | None:
+    """Cancel an order by its orderId and wait for the cancel to finish
+
+     KuCoin's "Cancel Order By OrderId Sync": the answer comes after the cancel has finished and carries
+    the order's final sizes. `status` "done" means the order is closed; "open" means it is still live
+    (the cancel did not finish).
+
+    Args:
+        order_id (str):  Example: 671124f9365ccb00073debd4.
+        symbol (str):  Example: BTC-USDT.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CancelOrderByOrderIdSyncEnvelope
+    """
+
+    return sync_detailed(
+        order_id=order_id,
+        client=client,
+        symbol=symbol,
+    ).parsed
+
+
+async def asyncio_detailed(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+) -> Response[CancelOrderByOrderIdSyncEnvelope]:
+    """Cancel an order by its orderId and wait for the cancel to finish
+
+     KuCoin's "Cancel Order By OrderId Sync": the answer comes after the cancel has finished and carries
+    the order's final sizes. `status` "done" means the order is closed; "open" means it is still live
+    (the cancel did not finish).
+
+    Args:
+        order_id (str):  Example: 671124f9365ccb00073debd4.
+        symbol (str):  Example: BTC-USDT.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CancelOrderByOrderIdSyncEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        symbol=symbol,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    symbol: str,
+) -> CancelOrderByOrderIdSyncEnvelope | None:
+    """Cancel an order by its orderId and wait for the cancel to finish
+
+     KuCoin's "Cancel Order By OrderId Sync": the answer comes after the cancel has finished and carries
+    the order's final sizes. `status` "done" means the order is closed; "open" means it is still live
+    (the cancel did not finish).
+
+    Args:
+        order_id (str):  Example: 671124f9365ccb00073debd4.
+        symbol (str):  Example: BTC-USDT.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CancelOrderByOrderIdSyncEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            order_id=order_id,
+            client=client,
+            symbol=symbol,
+        )
+    ).parsed
