@@ -10,7 +10,15 @@ from .cancel_order_by_order_id_envelope import CancelOrderByOrderIdEnvelope
 from .cancel_partial_order_data import CancelPartialOrderData
 from .cancel_partial_order_envelope import CancelPartialOrderEnvelope
 from .failed_symbol import FailedSymbol
+from .kucoin_open_order import KucoinOpenOrder
+from .kucoin_open_order_side import KucoinOpenOrderSide
+from .kucoin_open_order_stp import KucoinOpenOrderStp
+from .kucoin_open_order_time_in_force import KucoinOpenOrderTimeInForce
+from .kucoin_open_order_type import KucoinOpenOrderType
+from .open_orders_envelope import OpenOrdersEnvelope
 from .server_timestamp_envelope import ServerTimestampEnvelope
+from .symbols_with_open_order_data import SymbolsWithOpenOrderData
+from .symbols_with_open_order_envelope import SymbolsWithOpenOrderEnvelope
 
 __all__ = (
     "CancelAllOrdersBySymbolEnvelope",
@@ -23,5 +31,13 @@ __all__ = (
     "CancelPartialOrderData",
     "CancelPartialOrderEnvelope",
     "FailedSymbol",
+    "KucoinOpenOrder",
+    "KucoinOpenOrderSide",
+    "KucoinOpenOrderStp",
+    "KucoinOpenOrderTimeInForce",
+    "KucoinOpenOrderType",
+    "OpenOrdersEnvelope",
     "ServerTimestampEnvelope",
+    "SymbolsWithOpenOrderData",
+    "SymbolsWithOpenOrderEnvelope",
 )

@@ -5,6 +5,10 @@ from .cancel_order_request import CancelOrderRequest
 from .cancel_result import CancelResult
 from .error import Error
 from .legacy_cancel_order_request import LegacyCancelOrderRequest
+from .open_order import OpenOrder
+from .open_order_order_type import OpenOrderOrderType
+from .open_order_side import OpenOrderSide
+from .open_orders_page import OpenOrdersPage
 from .reason_by_id import ReasonById
 
 __all__ = (
@@ -13,5 +17,9 @@ __all__ = (
     "CancelResult",
     "Error",
     "LegacyCancelOrderRequest",
+    "OpenOrder",
+    "OpenOrderOrderType",
+    "OpenOrderSide",
+    "OpenOrdersPage",
     "ReasonById",
 )
