@@ -9,6 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..errors import InvalidRequest
+from ..kuest._bulk import distinct_ids  # the bulk helpers both venues share
 
 ORDER_ID_MAX = 64  # KuCoin documents no length; its ids are 24 hex digits
 CLIENT_OID_MAX = 40  # documented: "The maximum length for the ClientOid is 40 characters"
@@ -93,3 +94,13 @@ def check_cancel_size(cancel_size: object) -> str:
     if max(digits, -exponent) + max(exponent, 0) > _SIZE_MAX_DIGITS:
         raise InvalidRequest(f"cancel_size has more than {_SIZE_MAX_DIGITS} digits")
     return format(size, "f")
+
+
+def check_order_ids(order_ids: object) -> list[str]:
+    """A non-empty collection of orderIds, each checked; duplicates removed, order kept.
+
+    Raises:
+        InvalidRequest: not a collection of ids (a bare str is refused), empty, or any id bad
+            (all bad ids are named).
+    """
+    return distinct_ids(order_ids, check_order_id)

@@ -19,11 +19,14 @@ from ._inputs import check_cancel_size, check_client_oid, check_order_id, check_
 from ._results import (
     CancelAllResult,
     ClientOrderCancelAccepted,
+    KucoinOpenOrder,
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
+    active_symbols,
     cancel_all_result,
     client_order_cancel_accepted,
+    open_orders,
     order_cancel_accepted,
     partial_cancel_accepted,
     server_time_ms,
@@ -39,6 +42,8 @@ _generated = Endpoints(
         "cancel_order_by_order_id",
         "cancel_partial_order",
         "get_server_timestamp",
+        "list_active_symbols",
+        "list_open_orders",
     ),
 )
 
@@ -54,7 +59,9 @@ if TYPE_CHECKING:  # the same names, checked statically
     import ordercancel_kucoin_api.api.default.cancel_order_by_client_oid
     import ordercancel_kucoin_api.api.default.cancel_order_by_order_id
     import ordercancel_kucoin_api.api.default.cancel_partial_order
-    import ordercancel_kucoin_api.api.default.get_server_timestamp  # noqa: F401
+    import ordercancel_kucoin_api.api.default.get_server_timestamp
+    import ordercancel_kucoin_api.api.default.list_active_symbols
+    import ordercancel_kucoin_api.api.default.list_open_orders  # noqa: F401
     from ordercancel_kucoin_api.api import default as api
 else:
     api: Any = _generated
@@ -140,3 +147,26 @@ def get_server_timestamp() -> Operation[int]:
 
 def _parse_cancel_all(raw: RawResponse) -> CancelAllResult:
     return complete_cancel_all(raw, unwrap(raw, cancel_all_result))
+
+
+def list_active_symbols() -> Operation[tuple[str, ...]]:
+    """GET /api/v1/hf/orders/active/symbols."""
+    return Operation(
+        sync=api.list_active_symbols.sync_detailed,
+        asyncio=api.list_active_symbols.asyncio_detailed,
+        kwargs={},
+        parse=partial(unwrap, parse_data=active_symbols),
+        weight=2,
+    )
+
+
+def list_open_orders(symbol: str) -> Operation[tuple[KucoinOpenOrder, ...]]:
+    """GET /api/v1/hf/orders/active?symbol=..."""
+    symbol = check_symbol(symbol)
+    return Operation(
+        sync=api.list_open_orders.sync_detailed,
+        asyncio=api.list_open_orders.asyncio_detailed,
+        kwargs={"symbol": symbol},
+        parse=partial(unwrap, parse_data=partial(open_orders, symbol=symbol)),
+        weight=2,
+    )

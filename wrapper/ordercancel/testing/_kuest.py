@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
+from urllib.parse import parse_qsl
 
 import attrs
 
@@ -43,6 +44,7 @@ DEFAULT_ASSET = "713210456792522125946263855327069127503327285719425322896313793
 _HEADERS = ("kuest_address", "kuest_api_key", "kuest_passphrase", "kuest_timestamp",
             "kuest_signature")  # fmt: skip
 _ROUTES = frozenset({"/order", "/orders", "/cancel-all", "/cancel-market-orders"})
+_LIST_ROUTE = "/data/orders"  # GET, listOpenOrders
 
 
 @attrs.frozen
@@ -135,6 +137,9 @@ class KuestExchange(SimulatedVenue):
             "success" (`{"success": true}`, from the third-party source document) or "empty".
         max_clock_skew_s: Reject (401) a KUEST_TIMESTAMP further than this from the venue's
             clock. Facts silent on any window, so None (no check) is the default.
+        open_orders_page_size: How many orders one page of `GET /data/orders` holds (100, the
+            published example's `limit`). The cursor is the base64 offset ("MA==" is 0); the
+            last page's `next_cursor` is "".
 
     Thread-safe: the served form answers in a background thread while a test inspects state.
     """
@@ -147,10 +152,14 @@ class KuestExchange(SimulatedVenue):
         clock: Callable[[], float] = time.time,
         single_cancel_shape: SingleCancelShape = "canceled",
         max_clock_skew_s: float | None = None,
+        open_orders_page_size: int = 100,
     ) -> None:
         super().__init__(clock=clock, placeholder_url="http://kuest.invalid")
         self.single_cancel_shape: SingleCancelShape = single_cancel_shape
         self.max_clock_skew_s = max_clock_skew_s
+        if open_orders_page_size < 1:
+            raise ValueError("open_orders_page_size must be at least 1")
+        self.open_orders_page_size = open_orders_page_size
         self._rate_limit = rate_limit
         self._rate_window_s = rate_window_s
         self._lock = threading.RLock()
@@ -315,14 +324,16 @@ class KuestExchange(SimulatedVenue):
 
     def _handle(self, request: SimRequest) -> tuple[int, Any]:
         path = request.raw_path
-        if path not in _ROUTES:
+        if path not in _ROUTES and path != _LIST_ROUTE:
             raise _Reject(404, "Not Found")  # facts silent on unknown paths
-        if request.method != "DELETE":
+        if request.method != ("GET" if path == _LIST_ROUTE else "DELETE"):
             raise _Reject(405, "Method Not Allowed")  # facts silent
         account = self._authenticate(request)
         if not account.window.spend(1):
             retry = max(1, math.ceil(account.window.state().reset_ms / 1000))
             raise _Reject(429, "Too Many Requests", {"Retry-After": str(retry)})
+        if path == _LIST_ROUTE:
+            return 200, self._open_orders_page(account, request.raw_query)
         if path == "/cancel-all":
             return 200, self._cancel_many(self._open_of(account, lambda o: True))
         body = self._json(request.body)
@@ -380,6 +391,19 @@ class KuestExchange(SimulatedVenue):
         if order.state not in OPEN_STATES:
             return NOT_CANCELLABLE
         return None
+
+    def _open_orders_page(self, account: _Account, raw_query: str) -> dict[str, Any]:
+        offset = _page_offset(raw_query)
+        live = self._open_of(account, lambda o: True)
+        page = live[offset : offset + self.open_orders_page_size]
+        end = offset + len(page)
+        next_cursor = base64.b64encode(str(end).encode()).decode() if end < len(live) else ""
+        return {
+            "data": [_listed(o, account.keys.address) for o in page],
+            "next_cursor": next_cursor,
+            "limit": self.open_orders_page_size,
+            "count": len(page),
+        }
 
     def _cancel_one(self, account: _Account, body: Any) -> tuple[int, Any]:
         order_id = None
@@ -441,6 +465,41 @@ class KuestExchange(SimulatedVenue):
                 ),
             )
         )
+
+
+def _page_offset(raw_query: str) -> int:
+    """The offset a `next_cursor` names (base64 of its decimal text; none or "" is 0)."""
+    cursor = dict(parse_qsl(raw_query, keep_blank_values=True)).get("next_cursor", "")
+    if not cursor:
+        return 0
+    try:
+        text = base64.b64decode(cursor, validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        text = ""
+    if not text.isdigit():  # facts silent on a bad cursor: 400
+        raise _Reject(400, "Invalid next_cursor")
+    return int(text)
+
+
+def _listed(order: _Order, address: str) -> dict[str, Any]:
+    """An open order as `GET /data/orders` shows it (the published `Order` schema)."""
+    return {
+        "associateTrades": [],
+        "id": order.order_id,
+        "status": "live",
+        "market": order.market,
+        "originalSize": str(order.size),
+        "outcome": "Yes",
+        "makerAddress": address,
+        "owner": order.api_key,
+        "price": "0.5",
+        "side": "BUY",
+        "sizeMatched": str(order.filled_size),
+        "assetId": order.asset_id,
+        "expiration": "0",
+        "order_type": "GTC",
+        "createdAt": "2026-01-01T00:00:00Z",
+    }
 
 
 def _uuid_like() -> str:
