@@ -5,6 +5,7 @@ with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRE
     kc.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
 """
 
+from ._flatten import FlattenReport, LeftOrder, aflatten, flatten
 from ._limiter import RateLimiter
 from ._retry import OrderGoneAfterRetry, RetryPolicy
 from .errors import (
@@ -38,6 +39,7 @@ from .kucoin._results import (
     CancelAllResult,
     ClientOrderCancelAccepted,
     FailedSymbol,
+    KucoinOpenOrder,
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
@@ -55,7 +57,7 @@ from .kuest._envelope import (
     KuestUnexpectedResponse,
 )
 from .kuest._keys import KuestKeys
-from .kuest._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
+from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled, OrderOutcome
 
 __all__ = [
     "APIConnectionError",
@@ -68,11 +70,13 @@ __all__ = [
     "ClientOrderCancelAccepted",
     "ConfigurationError",
     "FailedSymbol",
+    "FlattenReport",
     "InvalidRequest",
     "KucoinAPIError",
     "KucoinAuthenticationError",
     "KucoinCancelAllIncomplete",
     "KucoinKeys",
+    "KucoinOpenOrder",
     "KucoinOrderNotCancellable",
     "KucoinRateLimited",
     "KucoinServerError",
@@ -84,6 +88,7 @@ __all__ = [
     "KuestCancelOrder",
     "KuestCancelReport",
     "KuestKeys",
+    "KuestOpenOrder",
     "KuestOrderCanceled",
     "KuestOrderNotCancellable",
     "KuestOrderNotFound",
@@ -91,6 +96,7 @@ __all__ = [
     "KuestRateLimited",
     "KuestServerError",
     "KuestUnexpectedResponse",
+    "LeftOrder",
     "OrderCancelAccepted",
     "OrderCancelError",
     "OrderGoneAfterRetry",
@@ -106,5 +112,7 @@ __all__ = [
     "ServerError",
     "SymbolCancelAccepted",
     "UnexpectedResponse",
+    "aflatten",
+    "flatten",
     "spot_rate_limiter",
 ]
