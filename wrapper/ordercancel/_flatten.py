@@ -27,7 +27,7 @@ ProgressCallback = Callable[[str, str], None]
 DEFAULT_DEADLINE_S = 10.0
 _FIRST_PAUSE_S = 0.05  # between rounds while orders stay listed (KuCoin's cancels are queued)
 _MAX_PAUSE_S = 0.5
-_SYNC_GRACE_S = 2.0  # how long past the deadline `flatten` waits for a call still in flight
+_GRACE_S = 2.0  # how long past the deadline a call in flight (the last listing) may take
 _GIVE_UP_ON = (AuthenticationError, PermissionDenied)  # waiting does not fix these
 
 
@@ -344,13 +344,13 @@ def flatten(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(max(accounts[0][1].deadline + _SYNC_GRACE_S - time.monotonic(), 0.0))
+        thread.join(max(accounts[0][1].deadline + _GRACE_S - time.monotonic(), 0.0))
     return [reports.get(account.name) or _overdue(account) for _, account in accounts]
 
 
 def _overdue(account: _Account) -> FlattenReport:
     account.error = TimeoutError(
-        f"a call to {account.venue} was still in flight {_SYNC_GRACE_S:g} s after the deadline"
+        f"a call to {account.venue} was still in flight {_GRACE_S:g} s after the deadline"
     )
     return account.report("unverified")
 
@@ -364,7 +364,7 @@ async def aflatten(
     """Cancel every open order of every account, and verify that none is left (asyncio).
 
     Like `flatten`, with async clients, all accounts on the running event loop. A call still
-    in flight at the deadline is cancelled, and the account is then "unverified".
+    in flight 2 s after the deadline is cancelled, and the account is then "unverified".
 
     Args:
         clients: Async KuCoin and Kuest clients, one per account: a mapping of account names
@@ -391,7 +391,7 @@ async def aflatten(
         step = next(steps)
         while True:
             try:
-                async with asyncio.timeout(max(account.deadline - time.monotonic(), 0.001)):
+                async with asyncio.timeout(account.deadline + _GRACE_S - time.monotonic()):
                     done = _Done(await _run_async(client, step))
             except Exception as exc:  # every failure is the account's, reported, never raised
                 done = _Done(error=exc)
