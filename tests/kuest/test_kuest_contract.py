@@ -38,6 +38,7 @@ CALLS: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {
     "cancelAllOrders": ("cancel_all", (), {}),
     "cancelMarketOrders": ("cancel_market_orders", ("0x5f65177b",), {}),
     "postHeartbeat": ("heartbeat", (), {}),
+    "listOpenOrders": ("list_open_orders", (), {}),
 }
 # shared/api/kuest.md's status table.
 ERRORS: dict[int, type[KuestAPIError]] = {
@@ -159,7 +160,8 @@ def test_each_operation_reaches_its_spec_method_and_path(twin: Twin, operation_i
     http_method, path, operation = OPERATIONS[operation_id]
     _, request = _call(twin, operation_id, 200, {"success": True})
     assert request.method == http_method
-    assert str(request.url) == BASE_URL + path
+    first_page = "?next_cursor=MA%3D%3D" if operation_id == "listOpenOrders" else ""
+    assert str(request.url) == BASE_URL + path + first_page
     body = _request_body(operation_id)
     if "requestBody" in operation:
         assert request.content == compact(body)
@@ -206,6 +208,8 @@ def test_every_response_example_comes_back_typed(
             assert result == example["heartbeat_id"]
         elif operation_id == "cancelOrder":
             assert result == KuestOrderCanceled("ord_abc123xyz789")
+        elif operation_id == "listOpenOrders":
+            assert result == tuple(example["data"])
         elif operation_id == "cancelOrders":
             ids = CALLS[operation_id][1][0]
             assert [o.order_id for o in result] == ids
@@ -218,7 +222,7 @@ def test_every_response_example_comes_back_typed(
         assert all(type(o.error) is ERRORS[status] for o in result)
         errors = [o.error for o in result]
     else:
-        assert type(result) is ERRORS[status]
+        assert type(result) is ERRORS.get(status, KuestAPIError)  # 400: a bad cursor
         errors = [result]
     for error in errors:
         assert error.status_code == status

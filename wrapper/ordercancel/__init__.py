@@ -5,6 +5,7 @@ with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRE
     kc.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
 """
 
+from ._flatten import FlattenReport, LeftOrder, aflatten, flatten
 from ._keepers import (
     AsyncDisconnectProtectionGuard,
     AsyncHeartbeatKeeper,
@@ -50,6 +51,7 @@ from .kucoin._results import (
     DisconnectProtectionArmed,
     DisconnectProtectionSetting,
     FailedSymbol,
+    KucoinOpenOrder,
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
@@ -69,7 +71,7 @@ from .kuest._envelope import (
     KuestUnexpectedResponse,
 )
 from .kuest._keys import KuestKeys
-from .kuest._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
+from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled, OrderOutcome
 
 __all__ = [
     "APIConnectionError",
@@ -88,12 +90,14 @@ __all__ = [
     "DisconnectProtectionGuard",
     "DisconnectProtectionSetting",
     "FailedSymbol",
+    "FlattenReport",
     "HeartbeatKeeper",
     "InvalidRequest",
     "KucoinAPIError",
     "KucoinAuthenticationError",
     "KucoinCancelAllIncomplete",
     "KucoinKeys",
+    "KucoinOpenOrder",
     "KucoinOrderNotCancellable",
     "KucoinOrderStillOpen",
     "KucoinRateLimited",
@@ -107,6 +111,7 @@ __all__ = [
     "KuestCancelReport",
     "KuestInvalidHeartbeatId",
     "KuestKeys",
+    "KuestOpenOrder",
     "KuestOrderCanceled",
     "KuestOrderNotCancellable",
     "KuestOrderNotFound",
@@ -114,6 +119,7 @@ __all__ = [
     "KuestRateLimited",
     "KuestServerError",
     "KuestUnexpectedResponse",
+    "LeftOrder",
     "OrderCancelAccepted",
     "OrderCancelError",
     "OrderGoneAfterRetry",
@@ -132,5 +138,7 @@ __all__ = [
     "SyncCancelResult",
     "UnexpectedResponse",
     "WrongEventLoopError",
+    "aflatten",
+    "flatten",
     "spot_rate_limiter",
 ]

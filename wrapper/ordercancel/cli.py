@@ -3,6 +3,7 @@
     ordercancel kucoin order 671124f9365ccb00073debd4 --symbol BTC-USDT
     ordercancel kuest orders ord_1 ord_2 --json
     ordercancel demo            # the simulated venues, every operation, no keys needed
+    ordercancel panic --config accounts.toml    # the kill switch: flatten, verified
 
 Keys come from the environment (KUCOIN_API_* / KUEST_*). Exit codes are stable for scripts:
 see EXIT_CODES.
@@ -488,6 +489,9 @@ def _parser() -> argparse.ArgumentParser:
     sim.set_defaults(handler=_sim)
     demo = venues.add_parser("demo", help="run every operation against the simulated venues")
     demo.set_defaults(handler=_demo)
+    from ._panic import add_panic_command  # the kill switch
+
+    add_panic_command(venues)
     return parser
 
 

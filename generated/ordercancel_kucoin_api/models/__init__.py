@@ -23,9 +23,17 @@ from .disconnect_protection_setting import DisconnectProtectionSetting
 from .disconnect_protection_times import DisconnectProtectionTimes
 from .failed_symbol import FailedSymbol
 from .get_disconnect_protection_envelope import GetDisconnectProtectionEnvelope
+from .kucoin_open_order import KucoinOpenOrder
+from .kucoin_open_order_side import KucoinOpenOrderSide
+from .kucoin_open_order_stp import KucoinOpenOrderStp
+from .kucoin_open_order_time_in_force import KucoinOpenOrderTimeInForce
+from .kucoin_open_order_type import KucoinOpenOrderType
+from .open_orders_envelope import OpenOrdersEnvelope
 from .server_timestamp_envelope import ServerTimestampEnvelope
 from .set_disconnect_protection_envelope import SetDisconnectProtectionEnvelope
 from .set_disconnect_protection_request import SetDisconnectProtectionRequest
+from .symbols_with_open_order_data import SymbolsWithOpenOrderData
+from .symbols_with_open_order_envelope import SymbolsWithOpenOrderEnvelope
 
 __all__ = (
     "CancelAllOrdersBySymbolEnvelope",
@@ -47,7 +55,15 @@ __all__ = (
     "DisconnectProtectionTimes",
     "FailedSymbol",
     "GetDisconnectProtectionEnvelope",
+    "KucoinOpenOrder",
+    "KucoinOpenOrderSide",
+    "KucoinOpenOrderStp",
+    "KucoinOpenOrderTimeInForce",
+    "KucoinOpenOrderType",
+    "OpenOrdersEnvelope",
     "ServerTimestampEnvelope",
     "SetDisconnectProtectionEnvelope",
     "SetDisconnectProtectionRequest",
+    "SymbolsWithOpenOrderData",
+    "SymbolsWithOpenOrderEnvelope",
 )

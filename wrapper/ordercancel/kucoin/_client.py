@@ -23,15 +23,18 @@ from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
 from ..errors import ConfigurationError, InvalidRequest, RateLimitInfo
+from ..kuest import _bulk  # one outcome per id, shared with Kuest's cancel_orders
+from ..kuest._results import OrderOutcome
 from . import _operations as ops
 from ._envelope import STALE_TIMESTAMP, KucoinAPIError, rate_limit_info
-from ._inputs import DCP_CLEAR, check_symbols, check_timeout_s
+from ._inputs import DCP_CLEAR, check_order_ids, check_symbol, check_symbols, check_timeout_s
 from ._keys import KucoinKeys
 from ._results import (
     CancelAllResult,
     ClientOrderCancelAccepted,
     DisconnectProtectionArmed,
     DisconnectProtectionSetting,
+    KucoinOpenOrder,
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
@@ -71,11 +74,18 @@ def spot_rate_limiter(vip_level: int = 0) -> RateLimiter:
     return RateLimiter(SPOT_QUOTA_BY_VIP[vip_level], 30.0)
 
 
+DEFAULT_MAX_IN_FLIGHT = 10
+"""How many cancels `cancel_orders` runs side by side unless told otherwise."""
 _MEASURE_ONCE = RetryPolicy(attempts=1)  # a retried measurement would include the backoff
 
 
 def _is_stale_timestamp(exc: KucoinAPIError) -> bool:
     return exc.code == STALE_TIMESTAMP
+
+
+def _check_max_in_flight(max_in_flight: int) -> None:
+    if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
+        raise InvalidRequest(f"max_in_flight must be an int of at least 1, got {max_in_flight!r}")
 
 
 class _KucoinClientBase:
@@ -393,6 +403,50 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
             **self._guard_settings(timeout_s, symbols, renew_every_s, clear_on_exit),
         )
 
+    def list_active_symbols(self) -> tuple[str, ...]:
+        """The symbols that have open orders (KuCoin's "symbols with open order"), each once.
+
+        Raises:
+            KucoinAPIError: any other answer than success (see the error table); a body of
+                another shape is KucoinUnexpectedResponse.
+            APIConnectionError: no answer came back.
+        """
+        return self._send(ops.list_active_symbols())
+
+    def list_open_orders(self, symbol: str) -> tuple[KucoinOpenOrder, ...]:
+        """Every open order of `symbol` (unpaged), newest update first.
+
+        Raises:
+            InvalidRequest: a bad symbol; nothing was sent.
+            KucoinAPIError: any other answer than success (see the error table); a body of
+                another shape, or an order of another symbol, is KucoinUnexpectedResponse.
+            APIConnectionError: no answer came back.
+        """
+        return self._send(ops.list_open_orders(symbol))
+
+    def cancel_orders(
+        self,
+        order_ids: Iterable[str],
+        symbol: str,
+        *,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+    ) -> list[OrderOutcome]:
+        """Cancel many orders of `symbol`; one outcome per distinct id, in the order given.
+
+        KuCoin Spot HF has no cancel-by-ids endpoint: each id is a cancel by orderId,
+        `max_in_flight` at a time, paced by the rate limiter when one is set. A failure of one
+        id never raises and never affects the others: its outcome carries it.
+
+        Raises:
+            InvalidRequest: not a collection of ids, empty, any id bad, a bad symbol, or
+                max_in_flight below 1; nothing was sent.
+        """
+        ids, symbol = check_order_ids(order_ids), check_symbol(symbol)
+        _check_max_in_flight(max_in_flight)
+        return _bulk.each(
+            ids, lambda order_id: self.cancel_order_by_order_id(order_id, symbol), max_in_flight
+        )
+
 
 class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
     """Cancel KuCoin Spot (HF) orders, with asyncio.
@@ -639,4 +693,48 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
         return AsyncDisconnectProtectionGuard(
             send=self._send,
             **self._guard_settings(timeout_s, symbols, renew_every_s, clear_on_exit),
+        )
+
+    async def list_active_symbols(self) -> tuple[str, ...]:
+        """The symbols that have open orders (KuCoin's "symbols with open order"), each once.
+
+        Raises:
+            KucoinAPIError: any other answer than success (see the error table); a body of
+                another shape is KucoinUnexpectedResponse.
+            APIConnectionError: no answer came back.
+        """
+        return await self._send(ops.list_active_symbols())
+
+    async def list_open_orders(self, symbol: str) -> tuple[KucoinOpenOrder, ...]:
+        """Every open order of `symbol` (unpaged), newest update first.
+
+        Raises:
+            InvalidRequest: a bad symbol; nothing was sent.
+            KucoinAPIError: any other answer than success (see the error table); a body of
+                another shape, or an order of another symbol, is KucoinUnexpectedResponse.
+            APIConnectionError: no answer came back.
+        """
+        return await self._send(ops.list_open_orders(symbol))
+
+    async def cancel_orders(
+        self,
+        order_ids: Iterable[str],
+        symbol: str,
+        *,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+    ) -> list[OrderOutcome]:
+        """Cancel many orders of `symbol`; one outcome per distinct id, in the order given.
+
+        KuCoin Spot HF has no cancel-by-ids endpoint: each id is a cancel by orderId,
+        `max_in_flight` at a time, paced by the rate limiter when one is set. A failure of one
+        id never raises and never affects the others: its outcome carries it.
+
+        Raises:
+            InvalidRequest: not a collection of ids, empty, any id bad, a bad symbol, or
+                max_in_flight below 1; nothing was sent.
+        """
+        ids, symbol = check_order_ids(order_ids), check_symbol(symbol)
+        _check_max_in_flight(max_in_flight)
+        return await _bulk.each_async(
+            ids, lambda order_id: self.cancel_order_by_order_id(order_id, symbol), max_in_flight
         )

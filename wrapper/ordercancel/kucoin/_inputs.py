@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from ..errors import InvalidRequest
+from ..kuest._bulk import distinct_ids  # the bulk helpers both venues share
 
 ORDER_ID_MAX = 64  # KuCoin documents no length; its ids are 24 hex digits
 CLIENT_OID_MAX = 40  # documented: "The maximum length for the ClientOid is 40 characters"
@@ -139,3 +140,13 @@ def check_symbols(symbols: object) -> tuple[str, ...]:
             f"symbols lists {len(wanted)} symbols; KuCoin allows at most {DCP_SYMBOLS_MAX}"
         )
     return wanted
+
+
+def check_order_ids(order_ids: object) -> list[str]:
+    """A non-empty collection of orderIds, each checked; duplicates removed, order kept.
+
+    Raises:
+        InvalidRequest: not a collection of ids (a bare str is refused), empty, or any id bad
+            (all bad ids are named).
+    """
+    return distinct_ids(order_ids, check_order_id)

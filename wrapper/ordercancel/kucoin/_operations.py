@@ -31,14 +31,17 @@ from ._results import (
     ClientOrderCancelAccepted,
     DisconnectProtectionArmed,
     DisconnectProtectionSetting,
+    KucoinOpenOrder,
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
     SyncCancelResult,
+    active_symbols,
     cancel_all_result,
     client_order_cancel_accepted,
     disconnect_protection_armed,
     disconnect_protection_setting,
+    open_orders,
     order_cancel_accepted,
     partial_cancel_accepted,
     server_time_ms,
@@ -60,6 +63,8 @@ _generated = Endpoints(
         "cancel_order_by_client_oid_sync",
         "set_disconnect_protection",
         "get_disconnect_protection",
+        "list_active_symbols",
+        "list_open_orders",
     ),
 )
 
@@ -79,6 +84,8 @@ if TYPE_CHECKING:  # the same names, checked statically
     import ordercancel_kucoin_api.api.default.cancel_partial_order
     import ordercancel_kucoin_api.api.default.get_disconnect_protection
     import ordercancel_kucoin_api.api.default.get_server_timestamp
+    import ordercancel_kucoin_api.api.default.list_active_symbols
+    import ordercancel_kucoin_api.api.default.list_open_orders
     import ordercancel_kucoin_api.api.default.set_disconnect_protection  # noqa: F401
     from ordercancel_kucoin_api.api import default as api
 else:
@@ -223,6 +230,17 @@ def set_disconnect_protection(
     )
 
 
+def list_active_symbols() -> Operation[tuple[str, ...]]:
+    """GET /api/v1/hf/orders/active/symbols."""
+    return Operation(
+        sync=api.list_active_symbols.sync_detailed,
+        asyncio=api.list_active_symbols.asyncio_detailed,
+        kwargs={},
+        parse=partial(unwrap, parse_data=active_symbols),
+        weight=2,
+    )
+
+
 def get_disconnect_protection() -> Operation[DisconnectProtectionSetting | None]:
     """GET /api/v1/hf/orders/dead-cancel-all/query."""
     return Operation(
@@ -238,3 +256,15 @@ def _parse_sync_cancel(
     raw: RawResponse, parse_data: Callable[[Any], SyncCancelResult]
 ) -> SyncCancelResult:
     return cancel_finished(raw, unwrap(raw, parse_data))
+
+
+def list_open_orders(symbol: str) -> Operation[tuple[KucoinOpenOrder, ...]]:
+    """GET /api/v1/hf/orders/active?symbol=..."""
+    symbol = check_symbol(symbol)
+    return Operation(
+        sync=api.list_open_orders.sync_detailed,
+        asyncio=api.list_open_orders.asyncio_detailed,
+        kwargs={"symbol": symbol},
+        parse=partial(unwrap, parse_data=partial(open_orders, symbol=symbol)),
+        weight=2,
+    )

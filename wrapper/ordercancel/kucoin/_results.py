@@ -310,3 +310,58 @@ def disconnect_protection_setting(data: Any) -> DisconnectProtectionSetting | No
         current_time=_optional_seconds(data, "currentTime"),
         trigger_time=_optional_seconds(data, "triggerTime"),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class KucoinOpenOrder:
+    """An order KuCoin lists as open (active): not yet filled, not yet cancelled.
+
+    Sizes and the price are KuCoin's decimal strings, as Decimals.
+    """
+
+    order_id: str
+    symbol: str
+    side: str
+    price: Decimal
+    size: Decimal
+    client_oid: str | None = None
+
+
+def _decimal_field(data: Any, name: str) -> Decimal:
+    text = _field(data, name)
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise DataShapeError(f"data[].{name} is not a decimal: {text!r}") from exc
+    if not value.is_finite():
+        raise DataShapeError(f"data[].{name} is not a finite decimal: {text!r}")
+    return value
+
+
+def active_symbols(data: Any) -> tuple[str, ...]:
+    """Parse the data of the symbols-with-open-orders listing: `{"symbols": [...]}`."""
+    symbols = data.get("symbols") if isinstance(data, dict) else None
+    if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
+        raise DataShapeError("data.symbols is missing or not a list of strings")
+    return tuple(dict.fromkeys(symbols))
+
+
+def open_orders(data: Any, symbol: str) -> tuple[KucoinOpenOrder, ...]:
+    """Parse the data of the open-order listing of `symbol`: a list of orders of that symbol."""
+    if not isinstance(data, list):
+        raise DataShapeError("data is not a list of orders")
+    orders = []
+    for item in data:
+        client_oid = item.get("clientOid") if isinstance(item, dict) else None
+        if client_oid is not None and not isinstance(client_oid, str):
+            raise DataShapeError("data[].clientOid is not a string")
+        order = KucoinOpenOrder(
+            order_id=_field(item, "id"),
+            symbol=_echo(item, "symbol", symbol),
+            side=_field(item, "side"),
+            price=_decimal_field(item, "price"),
+            size=_decimal_field(item, "size"),
+            client_oid=client_oid or None,
+        )
+        orders.append(order)
+    return tuple(orders)

@@ -1,14 +1,38 @@
 """Cancel many ids side by side, one outcome per id, whatever happens to each.
 
 Each id runs on its own: its failure (any exception) becomes its outcome and never touches the
-others, and the outcomes come back in the order of the ids.
+others, and the outcomes come back in the order of the ids. Both venues' `cancel_orders` use it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
+from ..errors import InvalidRequest
 from ._results import OrderOutcome
+
+
+def distinct_ids(order_ids: object, check_one: Callable[[object], str]) -> list[str]:
+    """A non-empty collection of order ids, each checked by `check_one`; duplicates removed.
+
+    Raises:
+        InvalidRequest: not a collection of ids (a bare str is refused), empty, or any id bad
+            (all bad ids are named).
+    """
+    if isinstance(order_ids, str | bytes) or not isinstance(order_ids, Iterable):
+        raise InvalidRequest("order_ids must be a list or other collection of order ids")
+    ids = list(order_ids)
+    if not ids:
+        raise InvalidRequest("order_ids must not be empty")
+    problems = []
+    for index, order_id in enumerate(ids):
+        try:
+            check_one(order_id)
+        except InvalidRequest as exc:
+            problems.append(f"[{index}]: {exc}")
+    if problems:
+        raise InvalidRequest("bad order ids: " + "; ".join(problems))
+    return list(dict.fromkeys(ids))
 
 
 def _outcome(order_id: str, cancel_one: Callable[[str], object]) -> OrderOutcome:

@@ -32,7 +32,7 @@ from . import _operations as ops
 from ._envelope import KuestInvalidHeartbeatId
 from ._inputs import MAX_BATCH, check_heartbeat_path, check_order_ids
 from ._keys import KuestKeys
-from ._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
+from ._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled, OrderOutcome
 from ._signing import KuestAuth, now_s
 
 T = TypeVar("T")
@@ -260,6 +260,23 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
             send=self._heartbeat, interval_s=self._keeper_interval(interval_s), retry=self.retry
         )
 
+    def list_open_orders(self) -> tuple[KuestOpenOrder, ...]:
+        """Every live order of the account, following `next_cursor` to the last page.
+
+        Each page is one request, paced by the rate limiter. An order seen on two pages is
+        returned once.
+
+        Raises:
+            KuestAPIError: any page answered with something other than success (see the error
+                table); a page of another shape, or a cursor that repeats, is
+                KuestUnexpectedResponse.
+            APIConnectionError: no answer came back.
+        """
+        pages = ops.OpenOrderPages()
+        while not pages.done:
+            pages.add(self._send(pages.operation()))
+        return pages.orders()
+
 
 class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
     """Cancel Kuest CLOB orders, with asyncio.
@@ -424,3 +441,20 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
         return AsyncHeartbeatKeeper(
             send=self._heartbeat, interval_s=self._keeper_interval(interval_s), retry=self.retry
         )
+
+    async def list_open_orders(self) -> tuple[KuestOpenOrder, ...]:
+        """Every live order of the account, following `next_cursor` to the last page.
+
+        Each page is one request, paced by the rate limiter. An order seen on two pages is
+        returned once.
+
+        Raises:
+            KuestAPIError: any page answered with something other than success (see the error
+                table); a page of another shape, or a cursor that repeats, is
+                KuestUnexpectedResponse.
+            APIConnectionError: no answer came back.
+        """
+        pages = ops.OpenOrderPages()
+        while not pages.done:
+            pages.add(await self._send(pages.operation()))
+        return pages.orders()

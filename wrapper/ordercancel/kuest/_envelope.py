@@ -27,7 +27,13 @@ from ..errors import (
     UnexpectedResponse,
 )
 from ._inputs import check_heartbeat_id
-from ._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
+from ._results import (
+    KuestCancelReport,
+    KuestOpenOrder,
+    KuestOrderCanceled,
+    OpenOrdersPage,
+    OrderOutcome,
+)
 
 
 class KuestAPIError(APIError):
@@ -313,3 +319,73 @@ def next_heartbeat_id(raw: RawResponse) -> str:
             headers=raw.headers,
         )
     raise http_error(raw)
+
+
+FIRST_CURSOR = "MA=="
+"""The cursor of the first page of `GET /data/orders` (documented: "Use `MA==` to start")."""
+END_CURSOR = ""
+"""The `next_cursor` of the last page (documented: "an empty response cursor means no more
+pages")."""
+_CURSOR_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
+_CURSOR_MAX = 512
+_ORDER_FIELDS = (
+    ("id", "order_id"),
+    ("market", "market"),
+    ("assetId", "asset_id"),
+    ("side", "side"),
+    ("status", "status"),
+    ("originalSize", "original_size"),
+    ("sizeMatched", "size_matched"),
+)
+
+
+def _open_order(item: Any) -> KuestOpenOrder | str:
+    """The order, or what is wrong with it."""
+    if not isinstance(item, dict):
+        return "an order is not an object"
+    values = {}
+    for wire, name in _ORDER_FIELDS:
+        value = item.get(wire)
+        if not isinstance(value, str) or not value:
+            return f"an order's {wire} is missing or not a non-empty string"
+        values[name] = value
+    return KuestOpenOrder(**values)
+
+
+def _page_problem(data: Any, cursor: Any, count: Any, seen_cursors: frozenset[str]) -> str | None:
+    if not isinstance(data, list):
+        return "data is not a list"
+    if not isinstance(cursor, str):
+        return "next_cursor is missing or not a string"
+    if len(cursor) > _CURSOR_MAX or not set(cursor) <= _CURSOR_CHARS:
+        return f"next_cursor is not a base64 cursor: {cursor[:64]!r}"
+    if cursor in seen_cursors:
+        return f"next_cursor {cursor!r} was requested before (the pages would never end)"
+    if isinstance(count, bool) or not isinstance(count, int) or count != len(data):
+        return f"count {count!r} is not the number of orders in data ({len(data)})"
+    return None
+
+
+def open_orders_page(raw: RawResponse, seen_cursors: frozenset[str]) -> OpenOrdersPage:
+    """One page of `GET /data/orders`; a body of another shape is KuestUnexpectedResponse.
+
+    `seen_cursors` are the cursors already requested: a `next_cursor` among them would page
+    forever, so it is an unexpected answer too.
+    """
+    if not 200 <= raw.status_code < 300:
+        raise http_error(raw)
+    parsed = _json(raw.content)
+    if not isinstance(parsed, dict):
+        raise _build(KuestUnexpectedResponse, raw, "the open-order page is not a JSON object")
+    data: Any = parsed.get("data")
+    cursor: Any = parsed.get("next_cursor")
+    problem = _page_problem(data, cursor, parsed.get("count"), seen_cursors)
+    if problem is not None:
+        raise _build(KuestUnexpectedResponse, raw, problem)
+    orders = []
+    for item in data:
+        order = _open_order(item)
+        if isinstance(order, str):
+            raise _build(KuestUnexpectedResponse, raw, order)
+        orders.append(order)
+    return OpenOrdersPage(tuple(orders), cursor)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from ..errors import ConfigurationError, InvalidRequest
+from ._bulk import distinct_ids
 
 ORDER_ID_MAX = 128  # Kuest documents no length; its ids are 0x + 64 hex digits
 FILTER_MAX = 256
@@ -36,20 +36,7 @@ def check_order_ids(order_ids: object) -> list[str]:
         InvalidRequest: not a collection of ids (a bare str is refused), empty, or any id bad
             (all bad ids are named).
     """
-    if isinstance(order_ids, str | bytes) or not isinstance(order_ids, Iterable):
-        raise InvalidRequest("order_ids must be a list or other collection of order ids")
-    ids = list(order_ids)
-    if not ids:
-        raise InvalidRequest("order_ids must not be empty")
-    problems = []
-    for index, order_id in enumerate(ids):
-        try:
-            check_order_id(order_id)
-        except InvalidRequest as exc:
-            problems.append(f"[{index}]: {exc}")
-    if problems:
-        raise InvalidRequest("bad order ids: " + "; ".join(problems))
-    return list(dict.fromkeys(ids))
+    return distinct_ids(order_ids, check_order_id)
 
 
 def check_market_filter(market: object, asset_id: object) -> dict[str, str]:

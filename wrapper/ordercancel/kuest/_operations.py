@@ -8,14 +8,23 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._http import Operation
 from .._lazy import Endpoints
 from ._envelope import (
+    END_CURSOR,
+    FIRST_CURSOR,
     batch_outcomes,
     complete_report,
     next_heartbeat_id,
+    open_orders_page,
     order_canceled,
     outcomes_after_landed,
 )
 from ._inputs import check_heartbeat_id, check_market_filter, check_order_id
-from ._results import KuestCancelReport, KuestOrderCanceled, OrderOutcome
+from ._results import (
+    KuestCancelReport,
+    KuestOpenOrder,
+    KuestOrderCanceled,
+    OpenOrdersPage,
+    OrderOutcome,
+)
 
 _generated = Endpoints(
     "ordercancel_kuest_api.api.default",
@@ -25,6 +34,7 @@ _generated = Endpoints(
         "cancel_order",
         "cancel_orders",
         "post_heartbeat",
+        "list_open_orders",
     ),
 )
 
@@ -39,6 +49,7 @@ if TYPE_CHECKING:  # the same names, checked statically
     import ordercancel_kuest_api.api.default.cancel_market_orders
     import ordercancel_kuest_api.api.default.cancel_order
     import ordercancel_kuest_api.api.default.cancel_orders
+    import ordercancel_kuest_api.api.default.list_open_orders
     import ordercancel_kuest_api.api.default.post_heartbeat  # noqa: F401
     from ordercancel_kuest_api.api import default as api
 else:
@@ -143,3 +154,41 @@ def post_heartbeat(heartbeat_id: str | None, path: str) -> Operation[str]:
         parse=next_heartbeat_id,
         weight=0,  # sent without the limiter (see KuestCancelOrder.heartbeat)
     )
+
+
+class OpenOrderPages:
+    """Follows `next_cursor` through `GET /data/orders` until the empty cursor.
+
+    Either twin loops `while not pages.done: pages.add(send(pages.operation()))`, then reads
+    `pages.orders()`. An order listed on two pages (the list moved under the cursor) counts once.
+    """
+
+    def __init__(self) -> None:
+        self._cursor = FIRST_CURSOR
+        self._seen: set[str] = set()
+        self._orders: dict[str, KuestOpenOrder] = {}
+
+    @property
+    def done(self) -> bool:
+        """True once the page with the empty cursor has been read."""
+        return self._cursor == END_CURSOR
+
+    def operation(self) -> Operation[OpenOrdersPage]:
+        """GET /data/orders?next_cursor=... for the next page."""
+        self._seen.add(self._cursor)
+        return Operation(
+            sync=api.list_open_orders.sync_detailed,
+            asyncio=api.list_open_orders.asyncio_detailed,
+            kwargs={"next_cursor": self._cursor},
+            parse=partial(open_orders_page, seen_cursors=frozenset(self._seen)),
+        )
+
+    def add(self, page: OpenOrdersPage) -> None:
+        """Take in the page just read."""
+        for order in page.orders:
+            self._orders.setdefault(order.order_id, order)
+        self._cursor = page.next_cursor
+
+    def orders(self) -> tuple[KuestOpenOrder, ...]:
+        """Every order listed, in the order first listed."""
+        return tuple(self._orders.values())

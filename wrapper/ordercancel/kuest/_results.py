@@ -35,3 +35,24 @@ class OrderOutcome:
     def ok(self) -> bool:
         """True when the order was cancelled."""
         return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class KuestOpenOrder:
+    """An order Kuest lists as live for the account."""
+
+    order_id: str
+    market: str
+    asset_id: str
+    side: str
+    status: str
+    original_size: str
+    size_matched: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOrdersPage:
+    """One page of `GET /data/orders`: its orders and the next page's cursor ("" at the end)."""
+
+    orders: tuple[KuestOpenOrder, ...]
+    next_cursor: str

@@ -90,6 +90,11 @@ _ROUTES: tuple[tuple[re.Pattern[str], str, int], ...] = (
     (re.compile(r"^/api/v1/hf/orders/([^/]+)$"), "by_order_id", 1),
     (re.compile(r"^/api/v1/hf/orders$"), "by_symbol", 2),
 )
+# The open-order listings (016, 017), weight 2 each in the Spot pool.
+_GET_ROUTES: tuple[tuple[re.Pattern[str], str, int], ...] = (
+    (re.compile(r"^/api/v1/hf/orders/active/symbols$"), "active_symbols", 2),
+    (re.compile(r"^/api/v1/hf/orders/active$"), "active_orders", 2),
+)
 TIMESTAMP_WEIGHT = 3
 # Routes of any method, in their own modules: sync cancels, Disconnection Protection.
 _MORE_ROUTES = (*_kucoin_sync.ROUTES, *_kucoin_dcp.ROUTES)
@@ -134,6 +139,9 @@ class _Order:
     canceled_size: Decimal
     state: KucoinOrderState
     client_oid: str | None
+    side: Literal["buy", "sell"] = "buy"
+    price: Decimal = Decimal(1)
+    created_ms: int = 0
 
     @property
     def remaining(self) -> Decimal:
@@ -212,6 +220,9 @@ class KucoinExchange(SimulatedVenue):
             the order", nothing changes. "cap": the rest is cancelled and `cancelSize` in the
             answer is the size actually cancelled.
         reject_v2_keys: Answer 400008 to keys of version "2" (KuCoin still accepts them today).
+        cancel_delay_s: How long after an accepted cancel the order stays open (still listed,
+            still fillable), as KuCoin queues its cancels: 0 (default) applies it at once. A
+            partial cancel is always at once.
 
     Thread-safe: the served form answers in a background thread while a test inspects state.
     """
@@ -226,11 +237,15 @@ class KucoinExchange(SimulatedVenue):
         business_error_status: int = 200,
         partial_cancel_over_remaining: Literal["reject", "cap"] = "reject",
         reject_v2_keys: bool = False,
+        cancel_delay_s: float = 0.0,
     ) -> None:
         super().__init__(clock=clock, placeholder_url="http://kucoin.invalid")
         self.business_error_status = business_error_status
         self.partial_cancel_over_remaining = partial_cancel_over_remaining
         self.reject_v2_keys = reject_v2_keys
+        self.cancel_delay_s = cancel_delay_s
+        self._cancel_due: dict[str, float] = {}  # order id -> when its accepted cancel lands
+        self._cancel_all_fails: dict[str, str] = {}
         self._spot_quota = spot_quota
         self._window_seconds = window_seconds
         self._lock = threading.RLock()
@@ -302,11 +317,13 @@ class KucoinExchange(SimulatedVenue):
         account: KucoinKeys | str | None = None,
         filled: str | Decimal | int = "0",
         order_id: str | None = None,
+        side: Literal["buy", "sell"] = "buy",
+        price: str | Decimal | int = "1",
     ) -> KucoinOrder:
         """Place an open order (or a filled one if `filled == size`) and return its snapshot.
 
         `account` is the owner's keys or api key (default: `self.keys`). `order_id` defaults
-        to a fresh 24-hex-character id.
+        to a fresh 24-hex-character id. `side` and `price` are only shown by the listings.
 
         Raises:
             ValueError: a bad symbol or size, or a clientOid or orderId already in use.
@@ -328,6 +345,8 @@ class KucoinExchange(SimulatedVenue):
             if client_oid is not None and (owner, client_oid) in self._by_client_oid:
                 raise ValueError(f"clientOid {client_oid!r} exists already for this account")
             order = _Order(oid, symbol, owner, total, done, Decimal(0), state, client_oid)
+            order.side, order.price = side, _decimal(str(price), "price")
+            order.created_ms = self.server_time_ms()
             self._orders[oid] = order
             if client_oid is not None:
                 self._by_client_oid[(owner, client_oid)] = oid
@@ -341,6 +360,7 @@ class KucoinExchange(SimulatedVenue):
             ValueError: the order is not open or `size` exceeds what remains.
         """
         with self._lock:
+            self._settle()
             order = self._orders[order_id]
             amount = order.remaining if size is None else _decimal(str(size), "size")
             if order.state not in OPEN_STATES or amount > order.remaining or amount <= 0:
@@ -356,6 +376,7 @@ class KucoinExchange(SimulatedVenue):
             KeyError: no such order.
         """
         with self._lock:
+            self._settle()
             self.run_timers()
             return self._orders[order_id].snapshot()
 
@@ -368,6 +389,7 @@ class KucoinExchange(SimulatedVenue):
             KeyError: no such order.
         """
         with self._lock:
+            self._settle()
             self.run_timers()
             order_id = self._by_client_oid[(self._account_key(account), client_oid)]
             return self._orders[order_id].snapshot()
@@ -381,6 +403,7 @@ class KucoinExchange(SimulatedVenue):
     ) -> list[KucoinOrder]:
         """Snapshots of the orders matching every filter given, in placing order."""
         with self._lock:
+            self._settle()
             self.run_timers()
             owner = None if account is None else self._account_key(account)
             return [
@@ -405,6 +428,21 @@ class KucoinExchange(SimulatedVenue):
         with self._lock:
             self._suspended.pop(symbol, None)
 
+    def fail_cancel_all(self, symbol: str, message: str = "cancel failed, please retry") -> None:
+        """Make cancel-all fail for `symbol` alone, as KuCoin's partial success does.
+
+        Cancel-all then lists `symbol` in `failedSymbols` (under code 200000) with `message` and
+        leaves its orders open; other cancels of `symbol` still work. Undone by
+        `restore_cancel_all`.
+        """
+        with self._lock:
+            self._cancel_all_fails[symbol] = message
+
+    def restore_cancel_all(self, symbol: str) -> None:
+        """Undo `fail_cancel_all`."""
+        with self._lock:
+            self._cancel_all_fails.pop(symbol, None)
+
     def rate_limit(self, account: KucoinKeys | str | None = None) -> WindowState:
         """The Spot pool of `account` (default: `self.keys`) as it stands now."""
         with self._lock:
@@ -425,6 +463,7 @@ class KucoinExchange(SimulatedVenue):
     def handle(self, request: SimRequest) -> SimResponse:
         """Answer `request` as KuCoin would, changing the order book when it is accepted."""
         with self._lock:
+            self._settle()
             self.run_timers()
             self._last_code: str | None = None
             response = self._handle(request)
@@ -489,9 +528,8 @@ class KucoinExchange(SimulatedVenue):
             match = pattern.match(request.raw_path)
             if match and request.method == method:
                 return operation, weight, [unquote(p) for p in match.groups()]
-        if request.method != "DELETE":
-            return None
-        for pattern, operation, weight in _ROUTES:
+        routes = {"DELETE": _ROUTES, "GET": _GET_ROUTES}.get(request.method, ())
+        for pattern, operation, weight in routes:
             match = pattern.match(request.raw_path)
             if match:
                 return operation, weight, [unquote(p) for p in match.groups()]
@@ -538,13 +576,13 @@ class KucoinExchange(SimulatedVenue):
     def _business(self, code: str, msg: str) -> _Reject:
         return _Reject(self.business_error_status, code, msg)
 
-    def _symbol(self, query: dict[str, str]) -> str:
+    def _symbol(self, query: dict[str, str], *, listing: bool = False) -> str:
         symbol = query.get("symbol")
         if not symbol:
             raise self._business("400100", "Parameter [symbol] is required")
         if not _SYMBOL.match(symbol):
             raise self._business("400100", "Parameter [symbol] is invalid")
-        if symbol in self._suspended:
+        if symbol in self._suspended and not listing:
             raise self._business("200002", self._suspended[symbol])
         return symbol
 
@@ -573,17 +611,23 @@ class KucoinExchange(SimulatedVenue):
             return self.dcp.operate(operation, account, body)
         if operation == "cancel_all":
             return self._cancel_all(account)
+        if operation == "active_symbols":
+            mine = self._open_orders(account, {o.symbol for o in self._orders.values()})
+            return {"symbols": sorted({o.symbol for o in mine})}
+        if operation == "active_orders":
+            listed = self._open_orders(account, [self._symbol(query, listing=True)])
+            return [_listed(o) for o in sorted(listed, key=lambda o: -o.created_ms)]
         symbol = self._symbol(query)
         if operation == "by_symbol":
             for order in self._open_orders(account, [symbol]):
-                order.cancel()
+                self._accept_cancel(order)
             return "success"
         if operation == "by_order_id":
-            self._open_order(params[0], account, symbol).cancel()
+            self._accept_cancel(self._open_order(params[0], account, symbol))
             return {"orderId": params[0]}
         if operation == "by_client_oid":
             key = (account.keys.api_key, params[0])
-            self._open_order(self._by_client_oid.get(key), account, symbol).cancel()
+            self._accept_cancel(self._open_order(self._by_client_oid.get(key), account, symbol))
             return {"clientOid": params[0]}
         text = query.get("cancelSize", "")
         if not _SIZE.match(text) or Decimal(text) <= 0:
@@ -613,10 +657,66 @@ class KucoinExchange(SimulatedVenue):
                 if o.api_key == account.keys.api_key and o.state in OPEN_STATES
             }
         )
-        failed = [
-            {"symbol": s, "error": self._suspended[s]} for s in symbols if s in self._suspended
-        ]
-        succeeded = [s for s in symbols if s not in self._suspended]
+        reasons = {**self._cancel_all_fails, **self._suspended}
+        failed = [{"symbol": s, "error": reasons[s]} for s in symbols if s in reasons]
+        succeeded = [s for s in symbols if s not in reasons]
         for order in self._open_orders(account, succeeded):
-            order.cancel()
+            self._accept_cancel(order)
         return {"succeedSymbols": succeeded, "failedSymbols": failed}
+
+    def _accept_cancel(self, order: _Order) -> None:
+        """Cancel all that remains of `order`, now or `cancel_delay_s` from now."""
+        if self.cancel_delay_s <= 0:
+            order.cancel()
+        else:  # a cancel accepted again does not move the first one's landing
+            self._cancel_due.setdefault(order.order_id, self._clock() + self.cancel_delay_s)
+
+    def _settle(self) -> None:
+        """Land the queued cancels that are due (an order filled meanwhile stays filled)."""
+        if not self._cancel_due:
+            return
+        now = self._clock()
+        for order_id, due in list(self._cancel_due.items()):
+            if due <= now:
+                del self._cancel_due[order_id]
+                order = self._orders[order_id]
+                if order.state in OPEN_STATES:
+                    order.cancel()
+
+
+def _listed(order: _Order) -> dict[str, Any]:
+    """An open order as KuCoin's open-order listing (017) shows it."""
+    remaining = str(order.remaining)
+    return {
+        "id": order.order_id,
+        "clientOid": order.client_oid or "",
+        "symbol": order.symbol,
+        "opType": "DEAL",
+        "type": "limit",
+        "side": order.side,
+        "price": str(order.price),
+        "size": str(order.size),
+        "funds": "0",
+        "dealSize": str(order.filled_size),
+        "dealFunds": "0",
+        "fee": "0",
+        "feeCurrency": order.symbol.partition("-")[2],
+        "timeInForce": "GTC",
+        "postOnly": False,
+        "hidden": False,
+        "iceberg": False,
+        "visibleSize": "0",
+        "cancelAfter": 0,
+        "channel": "API",
+        "cancelExist": False,
+        "tradeType": "TRADE",
+        "inOrderBook": True,
+        "cancelledSize": str(order.canceled_size),
+        "cancelledFunds": "0",
+        "remainSize": remaining,
+        "remainFunds": "0",
+        "active": True,
+        "createdAt": order.created_ms,
+        "lastUpdatedAt": order.created_ms,
+        "tax": "0",
+    }

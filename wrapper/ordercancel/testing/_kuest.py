@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
+from urllib.parse import parse_qsl
 
 import attrs
 
@@ -68,6 +69,7 @@ TEST_PRIVATE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4
 in those tools' docs, so anyone can take anything sent to its address on a real chain."""
 TEST_ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 """The address of `TEST_PRIVATE_KEY`: the default account's `KUEST_ADDRESS`."""
+_LIST_ROUTE = "/data/orders"  # GET, listOpenOrders
 
 
 @attrs.frozen
@@ -163,6 +165,9 @@ class KuestExchange(SimulatedVenue):
         asset_id_fields: The body fields `DELETE /cancel-market-orders` reads as the token
             filter: both spellings in evidence (default), one of them, or none (then a body
             with no market is refused: Kuest's spec requires a filter).
+        open_orders_page_size: How many orders one page of `GET /data/orders` holds (100, the
+            published example's `limit`). The cursor is the base64 offset ("MA==" is 0); the
+            last page's `next_cursor` is "".
 
     The default account (`keys`) has the address `TEST_ADDRESS` of `TEST_PRIVATE_KEY`.
 
@@ -184,11 +189,15 @@ class KuestExchange(SimulatedVenue):
         single_cancel_shape: SingleCancelShape = "canceled",
         max_clock_skew_s: float | None = None,
         asset_id_fields: tuple[str, ...] = ASSET_ID_FIELDS,
+        open_orders_page_size: int = 100,
     ) -> None:
         super().__init__(clock=clock, placeholder_url="http://kuest.invalid")
         self.asset_id_fields = asset_id_fields
         self.single_cancel_shape: SingleCancelShape = single_cancel_shape
         self.max_clock_skew_s = max_clock_skew_s
+        if open_orders_page_size < 1:
+            raise ValueError("open_orders_page_size must be at least 1")
+        self.open_orders_page_size = open_orders_page_size
         self._rate_limit = rate_limit
         self._rate_window_s = rate_window_s
         self._lock = threading.RLock()
@@ -372,14 +381,16 @@ class KuestExchange(SimulatedVenue):
         path = request.raw_path
         if path == self.heartbeats.path:
             return self.heartbeats.handle(request)
-        if path not in _ROUTES:
+        if path not in _ROUTES and path != _LIST_ROUTE:
             raise _Reject(404, "Not Found")  # facts silent on unknown paths
-        if request.method != "DELETE":
+        if request.method != ("GET" if path == _LIST_ROUTE else "DELETE"):
             raise _Reject(405, "Method Not Allowed")  # facts silent
         account = self._authenticate(request)
         if not account.window.spend(1):
             retry = max(1, math.ceil(account.window.state().reset_ms / 1000))
             raise _Reject(429, "Too Many Requests", {"Retry-After": str(retry)})
+        if path == _LIST_ROUTE:
+            return 200, self._open_orders_page(account, request.raw_query)
         if path == "/cancel-all":
             return 200, self._cancel_many(self._open_of(account, lambda o: True))
         body = self._json(request.body)
@@ -436,6 +447,19 @@ class KuestExchange(SimulatedVenue):
         if order.state not in OPEN_STATES:
             return NOT_CANCELLABLE
         return None
+
+    def _open_orders_page(self, account: _Account, raw_query: str) -> dict[str, Any]:
+        offset = _page_offset(raw_query)
+        live = self._open_of(account, lambda o: True)
+        page = live[offset : offset + self.open_orders_page_size]
+        end = offset + len(page)
+        next_cursor = base64.b64encode(str(end).encode()).decode() if end < len(live) else ""
+        return {
+            "data": [_listed(o, account.keys.address) for o in page],
+            "next_cursor": next_cursor,
+            "limit": self.open_orders_page_size,
+            "count": len(page),
+        }
 
     def _cancel_one(self, account: _Account, body: Any) -> tuple[int, Any]:
         order_id = None
@@ -512,6 +536,41 @@ def _filter(body: dict[str, Any], fields: tuple[str, ...]) -> str | None:
     if len(given) > 1:
         raise _Reject(400, f"{' and '.join(fields)} differ")
     return given.pop() if given else None
+
+
+def _page_offset(raw_query: str) -> int:
+    """The offset a `next_cursor` names (base64 of its decimal text; none or "" is 0)."""
+    cursor = dict(parse_qsl(raw_query, keep_blank_values=True)).get("next_cursor", "")
+    if not cursor:
+        return 0
+    try:
+        text = base64.b64decode(cursor, validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        text = ""
+    if not text.isdigit():  # facts silent on a bad cursor: 400
+        raise _Reject(400, "Invalid next_cursor")
+    return int(text)
+
+
+def _listed(order: _Order, address: str) -> dict[str, Any]:
+    """An open order as `GET /data/orders` shows it (the published `Order` schema)."""
+    return {
+        "associateTrades": [],
+        "id": order.order_id,
+        "status": "live",
+        "market": order.market,
+        "originalSize": str(order.size),
+        "outcome": "Yes",
+        "makerAddress": address,
+        "owner": order.api_key,
+        "price": "0.5",
+        "side": "BUY",
+        "sizeMatched": str(order.filled_size),
+        "assetId": order.asset_id,
+        "expiration": "0",
+        "order_type": "GTC",
+        "createdAt": "2026-01-01T00:00:00Z",
+    }
 
 
 def _uuid_like() -> str:

@@ -1,0 +1,208 @@
+"""The kill switch against the served simulators: what the report says is what the book holds."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+from conftest import Twin
+from ordercancel import (
+    AuthenticationError,
+    InvalidRequest,
+    KucoinAPIError,
+    KucoinCancelAllIncomplete,
+    KucoinSpotCancelOrder,
+    KuestCancelOrder,
+    KuestKeys,
+    aflatten,
+    flatten,
+)
+from ordercancel.errors import APIConnectionError
+from ordercancel.testing import KucoinExchange, KuestExchange
+
+SYMBOLS = ("BTC-USDT", "ETH-USDT", "SOL-USDT")
+
+
+def _fill_kucoin(venue: KucoinExchange, count: int, keys=None) -> None:
+    for i in range(count):
+        venue.add_order(SYMBOLS[i % len(SYMBOLS)], "1", account=keys)
+
+
+def _fill_kuest(venue: KuestExchange, count: int, keys=None) -> None:
+    for _ in range(count):
+        venue.add_order(account=keys)
+
+
+def _open_kucoin(venue: KucoinExchange, keys=None) -> set[str]:
+    return {
+        o.order_id for o in venue.orders(account=keys) if o.state in ("live", "partially_filled")
+    }
+
+
+def _open_kuest(venue: KuestExchange, keys=None) -> set[str]:
+    return {
+        o.order_id for o in venue.orders(account=keys) if o.state in ("live", "partially_filled")
+    }
+
+
+def test_both_venues_hard_cases_end_verified_flat_and_flat_in_the_book(twin: Twin, served) -> None:
+    """Queued KuCoin cancels, a cancel-all that fails for one symbol, Kuest's paged listing."""
+    kx = KucoinExchange(cancel_delay_s=0.3)
+    _fill_kucoin(kx, 60)
+    kx.fail_cancel_all("ETH-USDT")
+    qx = KuestExchange(open_orders_page_size=7)
+    _fill_kuest(qx, 30)
+    reports = twin.flatten(
+        {
+            "kc": twin.kucoin(kx.keys, served(kx)),
+            "kq": twin.kuest(qx.keys, served(qx)),
+        }
+    )
+    assert [(r.account, r.venue, r.status, r.left) for r in reports] == [
+        ("kc", "kucoin", "flat", ()),
+        ("kq", "kuest", "flat", ()),
+    ]
+    assert isinstance(reports[0].error, KucoinCancelAllIncomplete)  # the partial cancel-all
+    assert reports[0].rounds >= 2  # the queued cancels were still listed at first
+    assert _open_kucoin(kx) == set()
+    assert _open_kuest(qx) == set()
+
+
+def test_orders_that_cannot_be_cancelled_are_listed_exactly_with_their_error(
+    twin: Twin, served
+) -> None:
+    kx = KucoinExchange()
+    _fill_kucoin(kx, 30)
+    kx.suspend_symbol("SOL-USDT")  # every cancel of it fails (KuCoin's 200002)
+    (report,) = twin.flatten({"kc": twin.kucoin(kx.keys, served(kx))}, deadline_s=1)
+    assert report.status == "open"
+    assert {o.order_id for o in report.left} == _open_kucoin(kx)
+    assert {o.symbol for o in report.left} == {"SOL-USDT"}
+    assert len(report.left) == 10
+    for left in report.left:
+        assert isinstance(left.error, KucoinAPIError)
+        assert left.error.code == "200002"
+
+
+def test_a_cancel_still_queued_at_the_deadline_is_never_called_flat(twin: Twin, served) -> None:
+    kx = KucoinExchange(cancel_delay_s=5.0)
+    _fill_kucoin(kx, 9)
+    (report,) = twin.flatten({"kc": twin.kucoin(kx.keys, served(kx))}, deadline_s=0.5)
+    assert report.status == "open"
+    assert {o.order_id for o in report.left} == _open_kucoin(kx)
+    assert len(report.left) == 9
+    assert all(o.error is None for o in report.left)  # accepted, but not yet gone
+
+
+@pytest.mark.parametrize("fault", ["server_error", "drop", "timeout", "rate_limited"])
+def test_injected_faults_are_outlasted_and_the_report_stays_true(
+    twin: Twin, served, fault: str
+) -> None:
+    kx = KucoinExchange(spot_quota=40 if fault == "rate_limited" else 4000, window_seconds=1.0)
+    qx = KuestExchange(rate_limit=3 if fault == "rate_limited" else 100, rate_window_s=1.0)
+    qx.single_cancel_shape = "canceled"
+    _fill_kucoin(kx, 20)
+    _fill_kuest(qx, 20)
+    kurl, qurl = served(kx), served(qx)
+    for venue in (kx, qx):
+        if fault == "server_error":
+            venue.faults.server_error(3)
+        elif fault == "drop":
+            venue.faults.drop(2)
+            venue.faults.drop(1, when="after")
+        elif fault == "timeout":
+            venue.faults.delay(2.0, count=1)  # the client gives up after 1 s
+    reports = twin.flatten(
+        {"kc": twin.kucoin(kx.keys, kurl), "kq": twin.kuest(qx.keys, qurl)}, deadline_s=8
+    )
+    assert [r.status for r in reports] == ["flat", "flat"], reports
+    assert _open_kucoin(kx) == set()
+    assert _open_kuest(qx) == set()
+
+
+def test_one_failing_account_never_stops_the_others(twin: Twin, served) -> None:
+    kx = KucoinExchange()
+    _fill_kucoin(kx, 12)
+    qx = KuestExchange()
+    _fill_kuest(qx, 12)
+    wrong = KuestKeys(address="0x" + "1" * 40, api_key="nobody", api_secret="c2VjcmV0",
+                      api_passphrase="p")  # fmt: skip
+    with socket.socket() as sock:  # a port nothing listens on: the venue is down
+        sock.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    kurl, qurl = served(kx), served(qx)
+    reports = twin.flatten(
+        {
+            "bad-keys": twin.kuest(wrong, qurl),
+            "down": twin.kucoin(kx.keys, down),
+            "kc": twin.kucoin(kx.keys, kurl),
+            "kq": twin.kuest(qx.keys, qurl),
+        },
+        deadline_s=2,
+    )
+    by_name = {r.account: r for r in reports}
+    assert by_name["bad-keys"].status == "unverified"
+    assert isinstance(by_name["bad-keys"].error, AuthenticationError)
+    assert by_name["down"].status == "unverified"
+    assert isinstance(by_name["down"].error, APIConnectionError)
+    assert by_name["kc"].status == by_name["kq"].status == "flat"
+    assert _open_kucoin(kx) == _open_kuest(qx) == set()
+
+
+def test_a_bot_placing_orders_during_the_flatten_is_outlasted(twin: Twin, served) -> None:
+    kx = KucoinExchange(cancel_delay_s=0.5)  # keeps the flatten busy past the bot
+    _fill_kucoin(kx, 10)
+    url = served(kx)
+    stop = threading.Event()
+    placed: list[str] = []
+
+    def bot() -> None:
+        ends = time.monotonic() + 0.4
+        while time.monotonic() < ends:
+            placed.append(kx.add_order("BTC-USDT", "1").order_id)
+            time.sleep(0.01)
+        stop.set()
+
+    thread = threading.Thread(target=bot)
+    thread.start()
+    try:
+        (report,) = twin.flatten({"kc": twin.kucoin(kx.keys, url)}, deadline_s=8)
+    finally:
+        thread.join()
+    assert stop.is_set()
+    assert placed
+    assert report.status == "flat"
+    assert _open_kucoin(kx) == set()
+    assert all(kx.order(oid).state == "cancelled" for oid in placed)
+
+
+def test_bad_arguments_raise_before_anything_is_sent(kucoin_exchange) -> None:
+    kc = KucoinSpotCancelOrder(keys=kucoin_exchange.keys, base_url=kucoin_exchange.base_url)
+    kc.close()
+    with pytest.raises(InvalidRequest):
+        flatten([])
+    with pytest.raises(InvalidRequest):
+        flatten([kc], deadline_s=0)
+    with pytest.raises(InvalidRequest):
+        flatten(["not a client"])  # type: ignore[list-item]
+    with pytest.raises(InvalidRequest):
+        flatten([kc, kc])  # the same account twice
+
+    async def wrong_flavour() -> None:
+        await aflatten([kc])  # type: ignore[list-item]
+
+    import asyncio
+
+    with pytest.raises(InvalidRequest):
+        asyncio.run(wrong_flavour())
+    assert kucoin_exchange.received == []
+
+
+def test_a_list_of_clients_is_named_by_venue_and_key(kuest_exchange) -> None:
+    kuest_exchange.add_order()
+    with KuestCancelOrder(keys=kuest_exchange.keys, base_url=kuest_exchange.base_url) as kq:
+        (report,) = flatten([kq])
+    assert report.account == f"kuest:{kuest_exchange.keys.api_key}"
+    assert report.flat

@@ -1,0 +1,404 @@
+"""The kill switch: flatten every account, then prove it with a listing that came back empty.
+
+For each account at once: cancel all, list what is still open, cancel each leftover by its id,
+and list again, until a listing comes back empty (the account is verified flat) or the deadline
+passes. The steps of one account are written once, as a generator (`_account_steps`) that yields
+what to do next and is sent what happened; `flatten` drives it with threads and sync clients,
+`aflatten` with asyncio and async clients.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+from .errors import AuthenticationError, InvalidRequest, PermissionDenied
+from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder
+from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
+
+FlattenStatus = Literal["flat", "open", "unverified"]
+SyncClient: TypeAlias = KucoinSpotCancelOrder | KuestCancelOrder
+AsyncClient: TypeAlias = AsyncKucoinSpotCancelOrder | AsyncKuestCancelOrder
+ProgressCallback = Callable[[str, str], None]
+"""Called with (account, what happened) after each step of an account."""
+
+DEFAULT_DEADLINE_S = 10.0
+_FIRST_PAUSE_S = 0.05  # between rounds while orders stay listed (KuCoin's cancels are queued)
+_MAX_PAUSE_S = 0.5
+_GRACE_S = 2.0  # how long past the deadline a call in flight (the last listing) may take
+_GIVE_UP_ON = (AuthenticationError, PermissionDenied)  # waiting does not fix these
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOrder:
+    """An order the venue still listed as open at the last listing.
+
+    Attributes:
+        order_id: The venue's order id.
+        symbol: Where it rests: the KuCoin symbol, or the Kuest market.
+        error: The last error cancelling it: its own cancel's, or else the account's last
+            cancel-all error; None when every cancel was accepted and it is still listed
+            (KuCoin queues cancels; a bot may also have just placed it).
+    """
+
+    order_id: str
+    symbol: str
+    error: Exception | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlattenReport:
+    """What `flatten` established for one account.
+
+    Attributes:
+        account: The account's name (the key of the mapping passed in, else "venue:api_key").
+        venue: "kucoin" or "kuest".
+        status: "flat": a listing that came back empty after the last cancel (verified).
+            "open": the last listing, taken after the last cancel, still showed `left`.
+            "unverified": no listing succeeded after the last cancel (bad keys, venue down,
+            deadline); `left` is the last successful listing, if any, and may be stale.
+        left: The orders still open (empty when flat).
+        error: The last account-level error (a cancel-all or a listing), or None.
+        rounds: How many listings were taken.
+        seconds: How long the account took.
+    """
+
+    account: str
+    venue: str
+    status: FlattenStatus
+    left: tuple[LeftOrder, ...] = ()
+    error: Exception | None = None
+    rounds: int = 0
+    seconds: float = 0.0
+
+    @property
+    def flat(self) -> bool:
+        """True only when the account is verified flat."""
+        return self.status == "flat"
+
+
+# -- the steps of one account, venue-neutral ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _CancelAll:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _List:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _CancelEach:
+    by_symbol: Mapping[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pause:
+    seconds: float
+
+
+_Step: TypeAlias = _CancelAll | _List | _CancelEach | _Pause
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """What a step gave back: its value, or the error it raised."""
+
+    value: Any = None
+    error: Exception | None = None
+
+
+@dataclass
+class _Account:
+    name: str
+    venue: str
+    deadline: float
+    started: float = field(default_factory=time.monotonic)
+    rounds: int = 0
+    error: Exception | None = None
+    cancel_all_error: Exception | None = None
+    listed: dict[str, str] | None = None  # id -> symbol, the last successful listing
+    errors: dict[str, Exception | None] = field(default_factory=dict)
+
+    def report(self, status: FlattenStatus) -> FlattenReport:
+        left = tuple(
+            LeftOrder(oid, symbol, self.errors.get(oid, self.cancel_all_error))
+            for oid, symbol in (self.listed or {}).items()
+        )
+        return FlattenReport(
+            self.name,
+            self.venue,
+            status,
+            () if status == "flat" else left,
+            self.error,
+            self.rounds,
+            time.monotonic() - self.started,
+        )
+
+
+_Steps: TypeAlias = Generator[_Step, _Done, FlattenReport]
+
+
+def _account_steps(account: _Account, progress: ProgressCallback | None) -> _Steps:
+    """Cancel all, then list and cancel leftovers until a listing is empty or time is up."""
+
+    def tell(text: str) -> None:
+        if progress is not None:
+            progress(account.name, text)
+
+    done = yield _CancelAll()
+    if done.error is not None:
+        account.error = account.cancel_all_error = done.error
+        tell(f"cancel-all failed: {type(done.error).__name__}")
+        if isinstance(done.error, _GIVE_UP_ON):
+            return account.report("unverified")
+    else:
+        tell("cancel-all accepted")
+    pause = _FIRST_PAUSE_S
+    while True:
+        done = yield _List()
+        if done.error is None:
+            account.rounds += 1
+            account.listed = done.value
+            if not account.listed:
+                tell("verified flat")
+                return account.report("flat")
+            tell(f"{len(account.listed)} still open")
+        else:
+            account.error = done.error
+            tell(f"listing failed: {type(done.error).__name__}")
+            if isinstance(done.error, _GIVE_UP_ON) or time.monotonic() >= account.deadline:
+                return account.report("unverified")
+        if time.monotonic() >= account.deadline:
+            return account.report("open")
+        if done.error is None and account.listed:
+            by_symbol: dict[str, list[str]] = {}
+            for order_id, symbol in account.listed.items():
+                by_symbol.setdefault(symbol, []).append(order_id)
+            cancelled = yield _CancelEach(by_symbol)
+            if cancelled.error is not None:  # cancel_orders reports per id; this is a bug
+                account.error = cancelled.error
+            else:
+                account.errors.update(cancelled.value)
+        yield _Pause(min(pause, max(account.deadline - time.monotonic(), 0.0)))
+        pause = min(pause * 2, _MAX_PAUSE_S)
+
+
+# -- the venues ----------------------------------------------------------------------------------
+
+
+def _venue(client: object) -> str:
+    if isinstance(client, KucoinSpotCancelOrder | AsyncKucoinSpotCancelOrder):
+        return "kucoin"
+    if isinstance(client, KuestCancelOrder | AsyncKuestCancelOrder):
+        return "kuest"
+    raise InvalidRequest(
+        f"flatten takes ordercancel clients (KuCoin or Kuest), got {type(client).__name__}"
+    )
+
+
+def _default_name(client: Any) -> str:
+    return f"{_venue(client)}:{client.keys.api_key}"
+
+
+def _outcome_errors(outcomes: Iterable[Any]) -> dict[str, Exception | None]:
+    return {o.order_id: o.error for o in outcomes}
+
+
+def _run_sync(client: SyncClient, step: _Step) -> Any:
+    if isinstance(step, _Pause):
+        time.sleep(step.seconds)
+        return None
+    if isinstance(client, KucoinSpotCancelOrder):
+        if isinstance(step, _CancelAll):
+            return client.cancel_all_orders()
+        if isinstance(step, _List):
+            return {
+                o.order_id: o.symbol
+                for symbol in client.list_active_symbols()
+                for o in client.list_open_orders(symbol)
+            }
+        errors: dict[str, Exception | None] = {}
+        for symbol, ids in step.by_symbol.items():
+            errors.update(_outcome_errors(client.cancel_orders(ids, symbol)))
+        return errors
+    if isinstance(step, _CancelAll):
+        return client.cancel_all()
+    if isinstance(step, _List):
+        return {o.order_id: o.market for o in client.list_open_orders()}
+    ids = [oid for group in step.by_symbol.values() for oid in group]
+    return _outcome_errors(client.cancel_orders(ids))
+
+
+async def _run_async(client: AsyncClient, step: _Step) -> Any:
+    import asyncio
+
+    if isinstance(step, _Pause):
+        await asyncio.sleep(step.seconds)
+        return None
+    if isinstance(client, AsyncKucoinSpotCancelOrder):
+        if isinstance(step, _CancelAll):
+            return await client.cancel_all_orders()
+        if isinstance(step, _List):
+            symbols = await client.list_active_symbols()
+            listings = await asyncio.gather(*(client.list_open_orders(s) for s in symbols))
+            return {o.order_id: o.symbol for listing in listings for o in listing}
+        groups = await asyncio.gather(
+            *(client.cancel_orders(ids, symbol) for symbol, ids in step.by_symbol.items())
+        )
+        return {k: v for outcomes in groups for k, v in _outcome_errors(outcomes).items()}
+    if isinstance(step, _CancelAll):
+        return await client.cancel_all()
+    if isinstance(step, _List):
+        return {o.order_id: o.market for o in await client.list_open_orders()}
+    ids = [oid for group in step.by_symbol.values() for oid in group]
+    return _outcome_errors(await client.cancel_orders(ids))
+
+
+# -- the drivers -----------------------------------------------------------------------------------
+
+
+def _accounts(
+    clients: Mapping[str, Any] | Iterable[Any], deadline_s: float
+) -> list[tuple[Any, _Account]]:
+    if isinstance(deadline_s, bool) or not isinstance(deadline_s, int | float) or deadline_s <= 0:
+        raise InvalidRequest(f"deadline_s must be a positive number, got {deadline_s!r}")
+    if isinstance(clients, str | bytes) or not isinstance(clients, Mapping | Iterable):
+        raise InvalidRequest("clients must be a mapping of names to clients, or a list of clients")
+    named = (
+        list(clients.items())
+        if isinstance(clients, Mapping)
+        else [(_default_name(c), c) for c in clients]
+    )
+    if not named:
+        raise InvalidRequest("clients must not be empty")
+    names = [str(name) for name, _ in named]
+    if len(set(names)) != len(names):
+        raise InvalidRequest("every account must have its own name (a client given twice?)")
+    deadline = time.monotonic() + deadline_s
+    return [(client, _Account(str(name), _venue(client), deadline)) for name, client in named]
+
+
+def _drive_sync(client: SyncClient, account: _Account, progress: ProgressCallback | None) -> Any:
+    steps = _account_steps(account, progress)
+    step = next(steps)
+    while True:
+        try:
+            done = _Done(_run_sync(client, step))
+        except Exception as exc:  # every failure is the account's, reported, never raised
+            done = _Done(error=exc)
+        try:
+            step = steps.send(done)
+        except StopIteration as stop:
+            return stop.value
+
+
+def flatten(
+    clients: Mapping[str, SyncClient] | Iterable[SyncClient],
+    deadline_s: float = DEFAULT_DEADLINE_S,
+    *,
+    progress: ProgressCallback | None = None,
+) -> list[FlattenReport]:
+    """Cancel every open order of every account, and verify that none is left.
+
+    All accounts run at once, one thread each. For each: cancel all, list what is still open,
+    cancel each leftover by its id, and repeat until a listing comes back empty (verified flat)
+    or `deadline_s` passes. One account's failure (bad keys, venue down) never stops the
+    others: it ends in its own report. A call still in flight at the deadline is waited for
+    at most 2 s more; the account is then "unverified" (its thread finishes in the background).
+
+    Args:
+        clients: Sync KuCoin and Kuest clients, one per account: a mapping of account names to
+            clients, or a list (named "venue:api_key").
+        deadline_s: Seconds after which no new round starts (default 10).
+        progress: Called with (account name, what happened) after each step, from the
+            account's thread.
+
+    Returns:
+        One FlattenReport per account, in the order given.
+
+    Raises:
+        InvalidRequest: no clients, a client of another kind (an async one), duplicate names,
+            or a deadline that is not positive; nothing was sent.
+    """
+    import threading
+
+    accounts = _accounts(clients, deadline_s)
+    for client, _ in accounts:
+        if not isinstance(client, KucoinSpotCancelOrder | KuestCancelOrder):
+            raise InvalidRequest("flatten takes sync clients; use aflatten for async ones")
+    reports: dict[str, FlattenReport] = {}
+
+    def run(client: SyncClient, account: _Account) -> None:
+        reports[account.name] = _drive_sync(client, account, progress)
+
+    threads = [
+        threading.Thread(target=run, args=pair, name=f"flatten {pair[1].name}", daemon=True)
+        for pair in accounts
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(accounts[0][1].deadline + _GRACE_S - time.monotonic(), 0.0))
+    return [reports.get(account.name) or _overdue(account) for _, account in accounts]
+
+
+def _overdue(account: _Account) -> FlattenReport:
+    account.error = TimeoutError(
+        f"a call to {account.venue} was still in flight {_GRACE_S:g} s after the deadline"
+    )
+    return account.report("unverified")
+
+
+async def aflatten(
+    clients: Mapping[str, AsyncClient] | Iterable[AsyncClient],
+    deadline_s: float = DEFAULT_DEADLINE_S,
+    *,
+    progress: ProgressCallback | None = None,
+) -> list[FlattenReport]:
+    """Cancel every open order of every account, and verify that none is left (asyncio).
+
+    Like `flatten`, with async clients, all accounts on the running event loop. A call still
+    in flight 2 s after the deadline is cancelled, and the account is then "unverified".
+
+    Args:
+        clients: Async KuCoin and Kuest clients, one per account: a mapping of account names
+            to clients, or a list (named "venue:api_key").
+        deadline_s: Seconds after which no new round starts (default 10).
+        progress: Called with (account name, what happened) after each step.
+
+    Returns:
+        One FlattenReport per account, in the order given.
+
+    Raises:
+        InvalidRequest: no clients, a client of another kind (a sync one), duplicate names,
+            or a deadline that is not positive; nothing was sent.
+    """
+    import asyncio
+
+    accounts = _accounts(clients, deadline_s)
+    for client, _ in accounts:
+        if not isinstance(client, AsyncKucoinSpotCancelOrder | AsyncKuestCancelOrder):
+            raise InvalidRequest("aflatten takes async clients; use flatten for sync ones")
+
+    async def drive(client: AsyncClient, account: _Account) -> FlattenReport:
+        steps = _account_steps(account, progress)
+        step = next(steps)
+        while True:
+            try:
+                async with asyncio.timeout(account.deadline + _GRACE_S - time.monotonic()):
+                    done = _Done(await _run_async(client, step))
+            except Exception as exc:  # every failure is the account's, reported, never raised
+                done = _Done(error=exc)
+            try:
+                step = steps.send(done)
+            except StopIteration as stop:
+                report: FlattenReport = stop.value
+                return report
+
+    return list(await asyncio.gather(*(drive(client, account) for client, account in accounts)))

@@ -1,0 +1,279 @@
+"""`ordercancel panic`: flatten every account of a config file, verified, in one command.
+
+    ordercancel panic --config accounts.toml [--deadline 10] [--yes] [--json]
+
+The config (TOML) names the accounts, their venue and base URL, and the NAMES of the environment
+variables holding their keys; a config holding a secret value is refused. Exit codes: PANIC_EXIT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import sys
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ._flatten import FlattenReport, aflatten
+from .errors import OrderCancelError
+
+FLAT, CONFIG, LEFT_OPEN, UNVERIFIED = 0, 2, 8, 9
+PANIC_EXIT = {
+    FLAT: "every account verified flat",
+    1: "an unexpected failure of the command itself",
+    CONFIG: "bad config, a missing environment variable, or not confirmed (nothing was sent)",
+    LEFT_OPEN: "some account still lists open orders at the deadline (the table says which)",
+    UNVERIFIED: "some account could not be verified: no listing after its last cancel",
+}
+_STATUS_EXIT = {"flat": FLAT, "open": LEFT_OPEN, "unverified": UNVERIFIED}
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+_KEY_FIELDS = {
+    "kucoin": ("api_key_env", "api_secret_env", "api_passphrase_env"),
+    "kuest": ("address_env", "api_key_env", "api_secret_env", "api_passphrase_env"),
+}
+_OPTIONAL = {"kucoin": ("key_version",), "kuest": ()}
+_SECRET_WORDS = ("secret", "passphrase", "password", "api_key", "address", "key")
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message names the file, line and field."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """One account of the config, with the names of its key variables."""
+
+    name: str
+    venue: str
+    base_url: str
+    env: dict[str, str]  # field name without "_env" -> environment variable name
+    key_version: str = "3"
+
+
+def _line_of(text: str, index: int, field: str | None) -> int | None:
+    """The line of `field` in the index-th [[account]] table (or of the table itself)."""
+    lines = text.splitlines()
+    headers = [n for n, line in enumerate(lines, 1) if line.strip() == "[[account]]"]
+    if index >= len(headers):
+        return None
+    start = headers[index]
+    end = headers[index + 1] if index + 1 < len(headers) else len(lines) + 1
+    if field is None:
+        return start
+    for n in range(start + 1, end):
+        if re.match(rf"\s*{re.escape(field)}\s*=", lines[n - 1]):
+            return n
+    return start
+
+
+def load_config(path: Path) -> list[Account]:
+    """Read and check the config file.
+
+    Raises:
+        ConfigError: unreadable, not TOML, or any account malformed or holding a secret value.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    extra = sorted(set(data) - {"account"})
+    if extra:
+        raise ConfigError(f"{path}: unknown top-level field {extra[0]!r} (only [[account]])")
+    tables = data.get("account")
+    if not isinstance(tables, list) or not tables:
+        raise ConfigError(f"{path}: field 'account': no [[account]] tables")
+    accounts = [_account(path, text, i, table) for i, table in enumerate(tables)]
+    names = [a.name for a in accounts]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            where = _where(path, text, i, "name")
+            raise ConfigError(f"{where}: field 'name': {name!r} is used twice")
+    return accounts
+
+
+def _where(path: Path, text: str, index: int, field: str | None) -> str:
+    line = _line_of(text, index, field)
+    return f"{path}, line {line}" if line is not None else str(path)
+
+
+def _account(path: Path, text: str, index: int, table: Any) -> Account:
+    def fail(field: str | None, message: str) -> ConfigError:
+        label = f"field '{field}'" if field else f"account #{index + 1}"
+        return ConfigError(f"{_where(path, text, index, field)}: {label}: {message}")
+
+    if not isinstance(table, dict):
+        raise fail(None, "is not a table")
+    venue = table.get("venue")
+    if venue not in _KEY_FIELDS:
+        raise fail("venue", f'must be "kucoin" or "kuest", got {venue!r}')
+    allowed = {"name", "venue", "base_url", *_KEY_FIELDS[venue], *_OPTIONAL[venue]}
+    for field in table:
+        if field in allowed:
+            continue
+        if any(word in field.lower() for word in _SECRET_WORDS):
+            raise fail(
+                field,
+                "looks like a secret value; refusing a config that holds secrets. Put the value "
+                f"in an environment variable and name it in '{field.removesuffix('_env')}_env'",
+            )
+        raise fail(field, f"unknown field (allowed: {', '.join(sorted(allowed))})")
+    for field in ("name", "base_url"):
+        if not isinstance(table.get(field), str) or not table[field]:
+            raise fail(field, "is missing or not a non-empty string")
+    env = {}
+    for field in _KEY_FIELDS[venue]:
+        value = table.get(field)
+        if not isinstance(value, str):
+            raise fail(field, "is missing: name the environment variable that holds it")
+        if not _ENV_NAME.fullmatch(value):
+            raise fail(
+                field,
+                "is not an environment variable name and may be a secret value; refusing a "
+                "config that holds secrets",
+            )
+        env[field.removesuffix("_env")] = value
+    version = table.get("key_version", "3")
+    if version not in ("2", "3"):
+        raise fail("key_version", f'must be "2" or "3", got {version!r}')
+    return Account(table["name"], venue, table["base_url"], env, version)
+
+
+def _client(account: Account) -> Any:
+    """An async client for `account`, keys read from the environment."""
+    values = {}
+    for field, variable in account.env.items():
+        value = os.environ.get(variable)
+        if not value:
+            raise ConfigError(
+                f"account {account.name!r}: environment variable {variable} ({field}) is not set"
+            )
+        values[field] = value
+    if account.venue == "kucoin":
+        from .kucoin._client import AsyncKucoinSpotCancelOrder
+        from .kucoin._keys import KucoinKeys
+
+        keys = KucoinKeys(**values, key_version=account.key_version)
+        return AsyncKucoinSpotCancelOrder(keys=keys, base_url=account.base_url)
+    from .kuest._client import AsyncKuestCancelOrder
+    from .kuest._keys import KuestKeys
+
+    return AsyncKuestCancelOrder(keys=KuestKeys(**values), base_url=account.base_url)
+
+
+def _confirm(args: argparse.Namespace, accounts: list[Account]) -> bool:
+    if args.yes:
+        return True
+    names = ", ".join(a.name for a in accounts)
+    question = f"Cancel EVERY open order of {len(accounts)} account(s): {names}?"
+    if not sys.stdin.isatty():
+        raise ConfigError(f"{question} Refusing without --yes (no terminal to ask).")
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def _report_json(report: FlattenReport) -> dict[str, Any]:
+    from .cli import error_fields
+
+    return {
+        "account": report.account,
+        "venue": report.venue,
+        "status": report.status,
+        "left": [
+            {
+                "order_id": o.order_id,
+                "symbol": o.symbol,
+                "error": None if o.error is None else error_fields(o.error),
+            }
+            for o in report.left
+        ],
+        "error": None if report.error is None else error_fields(report.error),
+        "rounds": report.rounds,
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def _table(reports: list[FlattenReport]) -> str:
+    rows = [("ACCOUNT", "VENUE", "STATUS", "LEFT", "SECONDS", "LAST ERROR")]
+    for r in reports:
+        error = "" if r.error is None else f"{type(r.error).__name__}: {r.error}"[:80]
+        rows.append((r.account, r.venue, r.status, str(len(r.left)), f"{r.seconds:.2f}", error))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+        for row in rows
+    )
+
+
+async def _flatten_all(accounts: list[Account], deadline: float) -> list[FlattenReport]:
+    clients = {a.name: _client(a) for a in accounts}
+
+    def progress(account: str, text: str) -> None:
+        print(f"[{account}] {text}", file=sys.stderr, flush=True)
+
+    try:
+        return await aflatten(clients, deadline, progress=progress)
+    finally:
+        for client in clients.values():
+            await client.aclose()
+
+
+def run_panic(args: argparse.Namespace) -> int:
+    """Run `ordercancel panic`; return its exit code (PANIC_EXIT)."""
+    started = time.monotonic()
+    try:
+        if not args.deadline > 0:
+            raise ConfigError(f"--deadline must be positive, got {args.deadline}")
+        accounts = load_config(Path(args.config))
+        if not _confirm(args, accounts):
+            raise ConfigError("not confirmed; nothing was sent")
+        reports = asyncio.run(_flatten_all(accounts, args.deadline))
+    except (ConfigError, OrderCancelError) as exc:  # OrderCancelError: bad keys or base URL
+        if args.json:
+            print(json.dumps({"ok": False, "exit_code": CONFIG, "error": str(exc)}))
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return CONFIG
+    code = max(_STATUS_EXIT[r.status] for r in reports)
+    if args.json:
+        body = {
+            "ok": code == FLAT,
+            "exit_code": code,
+            "seconds": round(time.monotonic() - started, 3),
+            "accounts": [_report_json(r) for r in reports],
+        }
+        print(json.dumps(body))
+    else:
+        print(_table(reports))
+        for r in reports:
+            for left in r.left:
+                why = "" if left.error is None else f": {type(left.error).__name__}: {left.error}"
+                print(f"{r.account}: still open {left.order_id} ({left.symbol}){why}")
+    return code
+
+
+def add_panic_command(commands: Any) -> None:
+    """Add `panic` to the command line's sub-commands."""
+    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in PANIC_EXIT.items())
+    panic = commands.add_parser(
+        "panic",
+        help="flatten every account of a config file, verified (the kill switch)",
+        description="Cancel every open order of every account in the config, then list until "
+        "each venue lists nothing (verified flat) or the deadline passes.",
+        epilog=f"exit codes:\n{codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    panic.add_argument("--config", required=True, help="the accounts file (TOML)")
+    panic.add_argument("--deadline", type=float, default=10.0, help="seconds (default 10)")
+    panic.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    panic.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    panic.set_defaults(handler=run_panic)
