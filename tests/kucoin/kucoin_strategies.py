@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import string
 from decimal import Decimal
 from typing import Any
@@ -180,11 +181,30 @@ ENVELOPE_CODES = [
     "200000 ",
     "0",
 ]
+# KuCoin's spellings of "order does not exist / cannot be cancelled" under code 400100
+# (shared/api/kucoin.md, and those seen in the wild: issue 12, item 3).
 NOT_CANCELLABLE_MSGS = [
     "order_not_exist_or_not_allow_to_cancel",
     "order_not_exist",
+    "order not exist",
+    "Order not exist.",
     "Order not exist or not allow to be cancelled",
 ]
+NOT_CANCELLABLE_WORDS = frozenset(
+    tuple(re.split(r"[ _]", msg.lower().removesuffix("."))) for msg in NOT_CANCELLABLE_MSGS
+)
+
+
+def says_not_cancellable(msg: object) -> bool:
+    """The oracle: one of the spellings, whatever its case, its spaces or underscores between
+    words (and around them), and one final full stop."""
+    if not isinstance(msg, str):
+        return False
+    text = msg.strip()
+    text = text[:-1] if text.endswith(".") else text
+    words = tuple(word for word in re.split(r"[\s_]+", text.lower()) if word)
+    return words in NOT_CANCELLABLE_WORDS
+
 
 statuses = st.one_of(
     st.sampled_from([200, 201, 204, 299, 400, 401, 403, 404, 429, 499, 500, 502, 503, 599]),
