@@ -141,6 +141,17 @@ NASTY_TEXT = [
     "+1",
     "0x10",
     "1_000",
+    # Unicode digits (issue 12, item 7): Decimal, int and `\d` read them as numbers.
+    "\uff11.\uff15",  # fullwidth "1.5"
+    "\u0663",  # Arabic-Indic three
+    "\U0001d7cf",  # mathematical bold one
+    "1\u0663",
+    "0.\uff15",
+    "1e\u0663",
+    "\u0967\u0968",  # Devanagari "12"
+    "\uff16\uff17\uff11\uff11\uff12\uff14f9365ccb00073debd4",  # an order id, fullwidth digits
+    "BTC-USD\u0663",
+    "\uff22TC-USDT",  # fullwidth B
 ]
 
 json_values = st.recursive(
@@ -151,8 +162,16 @@ json_values = st.recursive(
     max_leaves=12,
 )
 
+# Text with digits of any script, mixed with ASCII number characters.
+unicode_digits = st.text(
+    alphabet=st.characters(categories=["Nd"]) | st.sampled_from(".eE-+0123456789abcdefABTCUSD"),
+    min_size=1,
+    max_size=12,
+)
+
 anything = st.one_of(
     st.sampled_from(NASTY_TEXT),
+    unicode_digits,
     st.text(),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=80),
     st.text(alphabet=string.printable, max_size=70),
