@@ -31,6 +31,7 @@ from ordercancel import (
     KucoinSpotCancelOrder,
     RetryPolicy,
 )
+from ordercancel._aiohttp import AiohttpTransport
 from shown_texts import header_values, leaks, logged, misbehaving_server, shown_texts
 from test_kucoin_secrets import strong_secrets
 
@@ -41,15 +42,18 @@ CLIENTS = {"sync": KucoinSpotCancelOrder, "async": AsyncKucoinSpotCancelOrder}
 SOCKET_PROPERTY = settings(max_examples=15, deadline=None)
 
 
-def _cancel(is_async: bool, keys: KucoinKeys, base_url: str) -> BaseException:
-    """One cancel by a default client (no transport given); the error it raised."""
+def _cancel(client: str, keys: KucoinKeys, base_url: str) -> BaseException:
+    """One cancel by a default client (or the async one on an AiohttpTransport given as
+    `transport=`, which goes through httpx); the error it raised."""
     options: dict[str, Any] = {
         "keys": keys,
         "base_url": base_url,
         "clock": lambda: NOW_MS,
         "retry": RetryPolicy(attempts=1),
     }
-    if not is_async:
+    if client == "async-aiohttp-transport":
+        options["transport"] = AiohttpTransport()
+    if client == "sync":
         with KucoinSpotCancelOrder(**options) as client:
             try:
                 client.cancel_order_by_order_id(ORDER_ID, SYMBOL)
@@ -68,12 +72,12 @@ def _cancel(is_async: bool, keys: KucoinKeys, base_url: str) -> BaseException:
     return asyncio.run(run())
 
 
-@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("client", ["sync", "async", "async-aiohttp-transport"])
 @pytest.mark.parametrize("mode", ["drop", "garbage", "refused"])
 @SOCKET_PROPERTY
 @given(secret=strong_secrets, passphrase=strong_secrets, version=st.sampled_from(["2", "3"]))
 def test_a_connection_errors_whole_chain_holds_no_secret(
-    is_async: bool, mode: str, secret: str, passphrase: str, version: str
+    client: str, mode: str, secret: str, passphrase: str, version: str
 ) -> None:
     keys = KucoinKeys(
         api_key="67a1b2c3d4e5f60001a2b3c4",
@@ -82,7 +86,7 @@ def test_a_connection_errors_whole_chain_holds_no_secret(
         key_version=version,
     )
     with misbehaving_server(mode) as (url, received):
-        error = _cancel(is_async, keys, url)
+        error = _cancel(client, keys, url)
 
     assert isinstance(error, APIConnectionError), repr(error)
     secrets = {
@@ -102,13 +106,13 @@ def test_a_connection_errors_whole_chain_holds_no_secret(
     assert request.headers["KC-API-KEY"] == keys.api_key
 
 
-@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("client", ["sync", "async", "async-aiohttp-transport"])
 def test_logger_exception_of_a_dropped_connection_prints_no_secret(
-    is_async: bool, caplog: pytest.LogCaptureFixture
+    client: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     keys = KucoinKeys(api_key="k", api_secret="S3CRET-kc-0001", api_passphrase="PASS-kc-0001")
     with misbehaving_server("garbage") as (url, received):
-        error = _cancel(is_async, keys, url)
+        error = _cancel(client, keys, url)
     secrets = [keys.api_secret, keys.api_passphrase]
     secrets += header_values(received, ("KC-API-SIGN", "KC-API-PASSPHRASE"))
     assert len(secrets) == 4

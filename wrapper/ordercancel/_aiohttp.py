@@ -109,6 +109,9 @@ class AiohttpTransport(_LibraryTransport):
             response = await super().handle_async_request(request)
         except httpx.TransportError as exc:
             raise _reclassify(exc) from exc
+        except aiohttp.ClientError as exc:  # one httpx-aiohttp leaves unmapped (a bad status line)
+            _without_secret_headers(exc)
+            raise _failure(exc)(str(exc) or type(exc).__name__) from exc
         assert isinstance(response.stream, httpx.AsyncByteStream)
         response.stream = _ReclassifiedStream(response.stream)
         return response
