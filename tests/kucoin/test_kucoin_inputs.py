@@ -61,6 +61,10 @@ def _problems(endpoint: Endpoint, args: dict[str, Any], outcome: Any, sent: list
     if isinstance(outcome, InvalidRequest):
         problems = [] if isinstance(outcome, ValueError) else ["InvalidRequest is no ValueError"]
         return problems + ([f"refused but sent {len(sent)} request(s)"] if sent else [])
+    # Inputs are ASCII: text with any other character (a Unicode digit too) is refused.
+    foreign = {name: v for name, v in args.items() if isinstance(v, str) and not v.isascii()}
+    if foreign:
+        return [f"non-ASCII {name}={value!r} was not refused" for name, value in foreign.items()]
     if len(sent) != 1:
         return [f"{len(sent)} requests sent"]
     request = sent[0]
@@ -195,6 +199,21 @@ EXPECTED = [
     ("cancel_partial_order", "cancel_size", "1e5", "100000"),
     ("cancel_partial_order", "cancel_size", Decimal("1E-8"), "0.00000001"),
     ("cancel_partial_order", "cancel_size", 3, "3"),
+    # Unicode digits are refused like any non-ASCII text (issue 12, item 7) ...
+    ("cancel_partial_order", "cancel_size", "\uff11.\uff15", None),  # fullwidth "1.5"
+    ("cancel_partial_order", "cancel_size", "\u0663", None),  # Arabic-Indic three
+    ("cancel_partial_order", "cancel_size", "\U0001d7cf", None),  # mathematical bold one
+    ("cancel_partial_order", "cancel_size", "0.\uff15", None),
+    ("cancel_partial_order", "cancel_size", "1e\u0663", None),
+    ("cancel_partial_order", "order_id", "\uff16\uff17\uff11\uff11", None),
+    ("cancel_order_by_order_id", "order_id", "671124f9365ccb00073debd\u0664", None),
+    ("cancel_order_by_client_oid", "client_oid", "oid-\u0663", None),
+    ("cancel_all_orders_by_symbol", "symbol", "BTC-USD\u0663", None),
+    ("cancel_all_orders_by_symbol", "symbol", "\U0001d7cf-USDT", None),
+    # ... but a Decimal or int made from them is that number (it keeps no trace of the text),
+    # and goes out in ASCII digits.
+    ("cancel_partial_order", "cancel_size", Decimal("\uff11.\uff15"), "1.5"),
+    ("cancel_partial_order", "cancel_size", int("\u0663"), "3"),
     ("cancel_all_orders_by_symbol", "symbol", "BTC-USDT&symbol=ETH-USDT", None),
     ("cancel_all_orders_by_symbol", "symbol", "", None),
 ]

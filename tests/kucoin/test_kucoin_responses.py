@@ -19,6 +19,7 @@ from kucoin_strategies import (
     NOT_CANCELLABLE_MSGS,
     bodies,
     rate_limit_headers,
+    says_not_cancellable,
     statuses,
     symbols,
 )
@@ -208,7 +209,7 @@ def _check_outcome(
         assert isinstance(outcome, KucoinRateLimited)
     elif code == "500000":
         assert isinstance(outcome, ServerError)
-    elif code == "400100" and msg in NOT_CANCELLABLE_MSGS:
+    elif code == "400100" and says_not_cancellable(msg):
         assert isinstance(outcome, KucoinOrderNotCancellable)
         assert isinstance(outcome, OrderNotCancellable)
     elif status == 429:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from kucoin_support import BASE_URL, HEAVY_PROPERTY, Twin, envelope, kucoin_sign, twins
 from ordercancel import KucoinKeys, OrderCancelError, RetryPolicy
 from ordercancel.kucoin._signing import KucoinAuth
+from shown_texts import shown_texts
 
 # Secrets framed by a character no message of ours contains, so that finding one in a text means
 # it leaked, not that the secret happens to be "UnexpectedRespon" (hypothesis tries that).
@@ -22,19 +23,16 @@ strong_secrets = st.text(alphabet=_SECRET_ALPHABET, min_size=8, max_size=40).map
 
 
 def _texts(obj: Any) -> list[str]:
-    """Every text an object shows: str, repr, and for an error its args and its causes."""
-    texts = [str(obj), repr(obj)]
+    """Every text an object shows: str and repr; for an error, everything reachable from it
+    (args, the whole cause and context chain, `vars()`, what `logger.exception` prints)."""
     if isinstance(obj, BaseException):
-        texts += [repr(arg) for arg in obj.args]
-        texts += [str(arg) for arg in obj.args]
-        for linked in (obj.__cause__, obj.__context__):
-            if linked is not None:
-                texts += _texts(linked)
-    return texts
+        return shown_texts(obj)
+    return [str(obj), repr(obj)]
 
 
 def _leaks(obj: Any, secrets: dict[str, str]) -> list[str]:
-    return [name for name, value in secrets.items() for text in _texts(obj) if value in text]
+    texts = _texts(obj)
+    return [name for name, value in secrets.items() for text in texts if value in text]
 
 
 BAD_CALLS = [("../x", "BTC-USDT"), ("abc", "btc/usdt")]

@@ -1,8 +1,10 @@
 """Input checks: any argument raises InvalidRequest with nothing sent, or is sent well-formed.
 
-The must-refuse rules below are the test's own (an id that is not a string, is empty or blank, or
-holds control characters can never name a Kuest order); anything else may be refused or sent, but
-when sent it must be exactly the documented request, correctly signed.
+The must-refuse rules below are the test's own: an id that is not a string, is empty or blank,
+or holds control characters can never name a Kuest order; and inputs are ASCII, so any other
+character is refused, Unicode digits (Arabic-Indic, fullwidth, ...) included (issue 12, item 7).
+Anything else may be refused or sent, but when sent it must be exactly the documented request,
+correctly signed.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ _nasty_text = st.one_of(
     st.text(),
     st.text(st.characters(categories=["Cc", "Cf", "Zs", "Zl", "Zp"]), min_size=1),
     st.sampled_from(["", " ", "\t", "\n", "\x00", "ord 1", " ord", "ord\r\n", "ördér", "\u200b"]),
+    # Unicode digits, alone and in ids that are otherwise well-formed.
+    st.sampled_from(["\uff11", "\u0663", "\U0001d7cf", "0x\uff11\uff12", "ord_\u0663", "7\u0967"]),
+    st.text(st.characters(categories=["Nd"]) | st.sampled_from("0x_ord"), min_size=1, max_size=12),
     st.text(min_size=200, max_size=2000),
     order_ids,
 )
@@ -47,8 +52,8 @@ anything = st.one_of(
 
 
 def must_refuse(value: object) -> bool:
-    """Ids no venue could mean: not a str, empty or blank, or with control characters."""
-    if not isinstance(value, str) or not value.strip():
+    """Ids no venue could mean: not a str, empty or blank, with control characters; not ASCII."""
+    if not isinstance(value, str) or not value.strip() or not value.isascii():
         return True
     return any(unicodedata.category(c) == "Cc" for c in value)
 
@@ -85,9 +90,10 @@ def test_cancel_order_refuses_or_sends_well_formed(twin: Twin, value: Any) -> No
 @twins
 @pytest.mark.parametrize(
     "value",
-    [None, 123, b"ord_1", "", " ", "\t\n", "ord\x00", "ord\n1", "\x7f", ["ord_1"]],
+    [None, 123, b"ord_1", "", " ", "\t\n", "ord\x00", "ord\n1", "\x7f", ["ord_1"],
+     "\uff11", "\u0663", "\U0001d7cf", "0x\uff11\uff12", "ord_\u0663"],
     ids=repr,
-)
+)  # fmt: skip
 def test_cancel_order_refuses_the_obviously_bad(twin: Twin, value: Any) -> None:
     _check_refused(*_attempt(twin, "cancel_order", value))
 
@@ -145,9 +151,10 @@ def test_cancel_orders_refuses_or_sends_well_formed(twin: Twin, value: Any, batc
 @twins
 @pytest.mark.parametrize(
     "value",
-    ["ord_1", "0xabc", b"ord_1", [], (), ["ord_1", ""], ["ord_1", None], ["ord_1", "a b\n"]],
+    ["ord_1", "0xabc", b"ord_1", [], (), ["ord_1", ""], ["ord_1", None], ["ord_1", "a b\n"],
+     ["ord_1", "ord_\u0663"], ["\uff11"]],
     ids=repr,
-)
+)  # fmt: skip
 @pytest.mark.parametrize("batch", [False, True], ids=["each", "batch"])
 def test_cancel_orders_refuses_the_obviously_bad(twin: Twin, value: Any, batch: bool) -> None:
     _check_refused(*_attempt(twin, "cancel_orders", value, batch=batch))
@@ -180,6 +187,20 @@ def test_cancel_market_orders_refuses_or_sends_well_formed(
     assert json.loads(request.content) == given_values
     assert request.content == compact(json.loads(request.content))
     assert signing_problems(request) == []
+
+
+@twins
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"market": "0x\uff15f65"},
+        {"asset_id": "\u0667132"},
+        {"market": "0x5f65", "asset_id": "7\U0001d7cf"},
+    ],
+    ids=repr,
+)
+def test_cancel_market_orders_refuses_unicode_digits(twin: Twin, kwargs: dict[str, str]) -> None:
+    _check_refused(*_attempt(twin, "cancel_market_orders", **kwargs))
 
 
 @twins

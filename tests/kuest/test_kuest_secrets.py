@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ordercancel import ConfigurationError, KuestKeys, OrderCancelError, RetryPolicy
 from ordercancel.kuest._signing import KuestAuth
+from shown_texts import shown_texts
 from test_kuest_support import (
     ASYNC,
     HEAVY_PROPERTY,
@@ -103,15 +104,18 @@ def _exercise(twin: Twin, keys: KuestKeys) -> list[str]:
     assert len(errors) == len(TROUBLE) + 2
     assert all(isinstance(e, OrderCancelError) for e in errors)
     texts.append(repr(outcomes))
-    for error in errors:
-        texts.extend([str(error), repr(error), repr(error.args)])
+    for error in errors:  # and all they hold: causes, contexts, vars(), the logged traceback
+        texts.extend(shown_texts(error))
     texts.extend(captured.lines)
     return [*texts, *(f"SIGNATURE:{s}" for s in signatures)]
 
 
 def _leaks(texts: list[str], forbidden: list[str]) -> list[str]:
+    # One text to search (NUL never occurs in a secret, so no match spans two texts); each text
+    # holding a leak is then named.
     shown = [t for t in texts if not t.startswith("SIGNATURE:")]
-    return [f"{f!r} in {t!r}" for f in forbidden for t in shown if f in t]
+    everything = "\0".join(shown)
+    return [f"{f!r} in {t!r}" for f in forbidden if f in everything for t in shown if f in t]
 
 
 @twins

@@ -25,9 +25,11 @@ from typing import Any
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport as _LibraryTransport
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._auth import SigningAuth
 from ._fast_httpx import AsyncClient, base_parts, fold_plain_params
+from ._http import redacted_headers
 
 
 def _failure(exc: aiohttp.ClientError) -> type[httpx.TransportError]:
@@ -41,10 +43,23 @@ def _failure(exc: aiohttp.ClientError) -> type[httpx.TransportError]:
     return httpx.RemoteProtocolError  # may have been sent
 
 
+def _without_secret_headers(exc: aiohttp.ClientError) -> None:
+    """Blank the secret request headers an aiohttp response error keeps (`request_info`).
+
+    As `_http` does for httpx's errors: the aiohttp error is chained to the one raised.
+    """
+    if isinstance(exc, aiohttp.ClientResponseError):
+        info = exc.request_info
+        headers = CIMultiDictProxy(CIMultiDict(redacted_headers(info.headers.items())))
+        exc.request_info = info._replace(headers=headers)
+        exc.args = tuple(exc.request_info if arg is info else arg for arg in exc.args)
+
+
 def _reclassify(exc: httpx.TransportError) -> httpx.TransportError:
     cause = exc.__cause__
     if not isinstance(cause, aiohttp.ClientError):
         return exc
+    _without_secret_headers(cause)
     return _failure(cause)(str(exc) or type(cause).__name__)
 
 
@@ -94,6 +109,9 @@ class AiohttpTransport(_LibraryTransport):
             response = await super().handle_async_request(request)
         except httpx.TransportError as exc:
             raise _reclassify(exc) from exc
+        except aiohttp.ClientError as exc:  # one httpx-aiohttp leaves unmapped (a bad status line)
+            _without_secret_headers(exc)
+            raise _failure(exc)(str(exc) or type(exc).__name__) from exc
         assert isinstance(response.stream, httpx.AsyncByteStream)
         response.stream = _ReclassifiedStream(response.stream)
         return response
@@ -253,6 +271,7 @@ class DirectAsyncClient(AsyncClient):
             ) as answer:
                 content = await answer.read()
         except aiohttp.ClientError as exc:
+            _without_secret_headers(exc)
             message = str(exc) or type(exc).__name__
             raise _failure(exc)(message, request=_sent_request(method, url, headers, body)) from exc
         response = _DirectResponse(answer, content, (method, url, headers, body))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -75,20 +75,27 @@ _GENERATED_PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, Recu
 def check_base_url(base_url: str) -> str:
     """A venue's base URL: http(s), a host, and nothing that httpx would merge into each path.
 
+    No message quotes user info (it may hold a password), a query or a fragment (a token).
+
     Raises:
-        ConfigurationError: another scheme, no host, credentials, a query or a fragment.
+        ConfigurationError: another scheme, no host, credentials (any "@"), a query or a fragment.
     """
+    if isinstance(base_url, str) and "@" in base_url:
+        raise ConfigurationError(
+            "base_url must have no credentials (user:password@host); "
+            "it is not quoted here, as it may hold a password"
+        )
     try:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise ConfigurationError(f"base_url is not a URL: {base_url!r}") from exc
+        raise ConfigurationError("base_url is not a valid URL") from exc
     if url.scheme not in ("http", "https") or not url.host:
-        # The text as given: httpx.URL drops a default port (and more) when it prints a URL.
-        raise ConfigurationError(
-            f"base_url must be http(s)://host[:port][/prefix], got {base_url!r}"
-        )
-    if url.userinfo or url.query or url.fragment or "?" in base_url or "#" in base_url:
-        raise ConfigurationError("base_url must have no credentials, query or fragment")
+        # The text as given (httpx.URL drops a default port when it prints a URL), without a
+        # query or fragment, which may hold a token; user info was refused above.
+        shown = base_url.split("?", 1)[0].split("#", 1)[0]
+        raise ConfigurationError(f"base_url must be http(s)://host[:port][/prefix], got {shown!r}")
+    if url.query or url.fragment or "?" in base_url or "#" in base_url:
+        raise ConfigurationError("base_url must have no query or fragment")
     return base_url
 
 
@@ -114,12 +121,56 @@ def _log_attempt(
     )
 
 
+# The request headers that carry a secret: the signers' passphrase and signature headers
+# (kucoin/_signing.py, kuest/_signing.py). Names in lower case.
+SECRET_HEADERS = frozenset(
+    {"kc-api-passphrase", "kc-api-sign", "kuest_passphrase", "kuest_signature"}
+)
+REDACTED = "[redacted]"
+
+
+def redacted_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`headers` with the value of each secret header replaced by "[redacted]"."""
+    return [(name, REDACTED if name.lower() in SECRET_HEADERS else v) for name, v in headers]
+
+
+def _without_secrets(exc: BaseException) -> None:
+    """Give each httpx error along `exc`'s causes and contexts a request without secrets.
+
+    Each gets a copy of its request with the secret headers blanked; the request object itself
+    is left as it was (a mock may have recorded it).
+    """
+    pending: list[BaseException | None] = [exc]
+    seen: set[int] = set()
+    while pending:
+        link = pending.pop()
+        if link is None or id(link) in seen:
+            continue
+        seen.add(id(link))
+        pending += [link.__cause__, link.__context__]
+        if not isinstance(link, httpx.RequestError):
+            continue
+        try:
+            request = link.request
+        except RuntimeError:  # an error raised without its request
+            continue
+        link.request = httpx.Request(
+            request.method,
+            request.url,
+            headers=redacted_headers(request.headers.multi_items()),
+            stream=request.stream,
+            extensions=request.extensions,
+        )
+
+
 def _connection_error(exc: httpx.RequestError, started: float, attempt: int) -> APIConnectionError:
     request = exc.request
     _log_attempt(request, type(exc).__name__, started, attempt, "-")
     kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     # A local protocol error quotes the offending header value, which may be a credential.
     detail = "" if isinstance(exc, httpx.LocalProtocolError) else f": {exc}"
+    # The caller raises this `from exc`: whatever is chained there must hold no secret.
+    _without_secrets(exc)
     return kind(
         f"{type(exc).__name__} on {request.method} {request.url.path}{detail}",
         method=request.method,

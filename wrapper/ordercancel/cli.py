@@ -36,7 +36,8 @@ _DEFAULT_URL = {"kucoin": KUCOIN_URL, "kuest": KUEST_URL}
 OK, FAILED, BAD_INPUT, AUTH, NOT_CANCELLABLE, RATE_LIMITED, TRANSPORT, MAYBE_CANCELLED = range(8)
 EXIT_CODES = {
     OK: "success",
-    FAILED: "any other failure (an API error, or some ids of a bulk cancel failed)",
+    FAILED: "any other failure (an API error, an answer that is not the venue's, as from a wrong "
+    "--base-url, or some ids of a bulk cancel failed)",
     BAD_INPUT: "bad input or configuration (nothing was sent)",
     AUTH: "authentication or permission failure",
     NOT_CANCELLABLE: "the order is not found or no longer cancellable",

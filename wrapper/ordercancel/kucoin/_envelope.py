@@ -101,13 +101,20 @@ _ERROR_BY_CODE: dict[str, type[KucoinAPIError]] = {
     "429000": KucoinRateLimited,
     "500000": KucoinServerError,
 }
+# KuCoin's spellings of "the order does not exist or cannot be cancelled" under code 400100,
+# compared as `_spelling` normalises them (400100 is also KuCoin's generic parameter error).
 _NOT_CANCELLABLE_MESSAGES = frozenset(
     {
-        "order_not_exist_or_not_allow_to_cancel",
-        "order_not_exist",
+        "order not exist or not allow to cancel",
+        "order not exist",
         "order not exist or not allow to be cancelled",
     }
 )
+
+
+def _spelling(msg: str) -> str:
+    """`msg` in lower case, underscores as spaces, runs of spaces as one, no final full stop."""
+    return " ".join(msg.replace("_", " ").lower().split()).removesuffix(".").rstrip()
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
@@ -138,7 +145,7 @@ def rate_limit_info(headers: Mapping[str, str]) -> RateLimitInfo:
 def _error_class(status: int, code: str | None, msg: str | None) -> type[KucoinAPIError]:
     if code in _ERROR_BY_CODE:
         return _ERROR_BY_CODE[code]
-    if code == "400100" and (msg or "").strip().lower() in _NOT_CANCELLABLE_MESSAGES:
+    if code == "400100" and _spelling(msg or "") in _NOT_CANCELLABLE_MESSAGES:
         return KucoinOrderNotCancellable
     if status == 429:
         return KucoinRateLimited

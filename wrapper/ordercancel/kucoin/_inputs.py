@@ -22,8 +22,10 @@ _SYMBOL = re.compile(r"[A-Z0-9]{1,20}-[A-Z0-9]{1,20}")
 # Printable ASCII except characters that could move the request to another endpoint or be
 # normalised differently by a proxy: path and query delimiters, percent and backslash.
 _CLIENT_OID_FORBIDDEN = frozenset("/\\?#%")
-# A minus sign is read so that a negative size is refused as such ("must be positive").
-_DECIMAL_TEXT = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: `\d` would also admit fullwidth, Arabic-Indic or mathematical digits, which
+# Decimal reads as numbers. A minus sign is read so that a negative size is refused as such
+# ("must be positive").
+_DECIMAL_TEXT = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _SIZE_MAX_DIGITS = 40
 
 
@@ -74,7 +76,7 @@ def check_symbol(symbol: object) -> str:
 def check_cancel_size(cancel_size: object) -> str:
     """A size to cancel: a positive finite decimal, returned as text without an exponent.
 
-    Accepts `str` (digits, optional fraction and exponent, no sign or spaces), `Decimal` and
+    Accepts `str` (ASCII digits, optional fraction and exponent, no sign or spaces), `Decimal` and
     `int`. Rejects `float` (binary floats are not exact sizes: pass `str(x)` or a Decimal) and
     `bool`.
     """

@@ -1,7 +1,11 @@
 """Kuest's answers: the one place that turns an answer into a report or a typed error.
 
 Success is HTTP 2xx. Error classes are chosen by HTTP status (`_ERROR_BY_STATUS`); an id listed
-under `not_canceled` is a failure even under HTTP 200, its class chosen by its reason.
+under `not_canceled` is a failure even under HTTP 200, its class chosen by its reason. A 404 or 409
+means "not found" / "not cancellable" only with Kuest's own error body, exactly `{"error": "..."}`
+(the spec's `Error`): any other body at those statuses (an HTML page from a wrong base URL, a
+proxy's text, an empty body, a gateway's `{"message": ...}` or other JSON) is an unexpected
+answer, never news about the order.
 """
 
 from __future__ import annotations
@@ -151,6 +155,13 @@ def _message(parsed: Any) -> str | None:
     return None
 
 
+def _is_error_envelope(parsed: Any) -> bool:
+    """Kuest's own error body: `{"error": "<message>"}` and nothing else."""
+    return (
+        isinstance(parsed, dict) and parsed.keys() == {"error"} and isinstance(parsed["error"], str)
+    )
+
+
 def _build(kind: type[KuestAPIError], raw: RawResponse, error: str | None) -> KuestAPIError:
     detail = error if error is not None else f"unexpected body {raw.content[:120]!r}"
     return kind(
@@ -164,9 +175,12 @@ def _build(kind: type[KuestAPIError], raw: RawResponse, error: str | None) -> Ku
 
 def http_error(raw: RawResponse) -> KuestAPIError:
     """The typed error of a non-2xx answer."""
-    error = _message(_json(raw.content))
+    parsed = _json(raw.content)
+    error = _message(parsed)
     if raw.status_code in _ERROR_BY_STATUS:
         kind = _ERROR_BY_STATUS[raw.status_code]
+        if issubclass(kind, OrderNotCancellable) and not _is_error_envelope(parsed):
+            kind = KuestUnexpectedResponse  # not Kuest's word about the order: say so
     elif raw.status_code >= 500:
         kind = KuestServerError
     elif error is None:
