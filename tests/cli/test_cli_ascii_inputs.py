@@ -30,7 +30,7 @@ def test_a_partial_cancel_size_in_unicode_digits_is_2_and_nothing_is_sent(
 
     assert ran.code == BAD_INPUT, ran
     assert ran.json()["error"]["type"] == "InvalidRequest"
-    assert "cancel_size" in ran.json()["error"]["message"]
+    assert "--size" in ran.json()["error"]["message"]  # the option the user typed
     assert kucoin_exchange.received == []
     assert kucoin_exchange.order(order.order_id).state == "live"
 

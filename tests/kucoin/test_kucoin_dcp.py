@@ -49,6 +49,7 @@ from ordercancel import (
     OrderCancelError,
     RateLimiter,
 )
+from ordercancel._limiter import Booking
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 SET_PATH = "/api/v1/hf/orders/dead-cancel-all"
@@ -526,9 +527,9 @@ def test_the_limiter_is_charged_the_spec_weight(twin: Twin, operation_id: str) -
     charged: list[int] = []
 
     class Recording(RateLimiter):
-        def reserve(self, weight: int = 1) -> float:
+        def book(self, weight: int = 1, *, max_wait: float | None = None) -> Booking:
             charged.append(weight)
-            return 0.0
+            return super().book(weight, max_wait=max_wait)
 
     method, args = CALLS[operation_id]
     with respx.mock(base_url=BASE_URL) as router:

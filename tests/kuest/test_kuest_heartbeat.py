@@ -34,6 +34,7 @@ from ordercancel import (
     OrderCancelError,
     RateLimiter,
 )
+from ordercancel._limiter import Booking
 from test_kuest_support import (
     BASE_URL,
     PROPERTY,
@@ -127,9 +128,9 @@ def test_heartbeats_skip_the_rate_limiter(twin: Twin) -> None:
     class Counting(RateLimiter):
         calls = 0
 
-        def reserve(self, weight: int = 1) -> float:
+        def book(self, weight: int = 1, *, max_wait: float | None = None) -> Booking:
             Counting.calls += 1
-            return super().reserve(weight)
+            return super().book(weight, max_wait=max_wait)
 
     outcome, _ = _beat(twin, [ok(UUID)], rate_limiter=Counting(1, 3600))
     assert outcome == UUID

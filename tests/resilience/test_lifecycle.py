@@ -19,6 +19,7 @@ from ordercancel import (
     APITimeoutError,
     ClientClosedError,
     OrderCancelError,
+    RateLimiter,
     WrongEventLoopError,
 )
 from user_calls import CALLS, Listener, make_client, seed
@@ -44,6 +45,31 @@ def test_every_sync_call_after_the_with_block_raises_client_closed(
             getattr(client, call.name)(*call.args, **call.kwargs)
         assert isinstance(caught.value, OrderCancelError)
         assert "nothing was sent" in str(caught.value)
+    assert listener.connections() == 0
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@TWIN_VENUES
+def test_a_call_on_a_closed_client_books_no_rate_limit_slot(
+    listener: Listener, venue: str, mode: str
+) -> None:
+    """A mistake that sends nothing must not spend the (possibly shared) limiter's quota."""
+    limiter = RateLimiter(1, 60)
+    client = make_client(mode, venue, listener.url, rate_limiter=limiter)
+    call = CALLS[venue][0]
+    if mode == "sync":
+        client.close()
+        with pytest.raises(ClientClosedError):
+            getattr(client, call.name)(*call.args, **call.kwargs)
+    else:
+
+        async def closed_call() -> None:
+            await client.aclose()
+            await getattr(client, call.name)(*call.args, **call.kwargs)
+
+        with pytest.raises(ClientClosedError):
+            asyncio.run(closed_call())
+    assert limiter.book(1).wait == 0  # the one slot of the minute is still free
     assert listener.connections() == 0
 
 

@@ -212,6 +212,7 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
         )
 
     def _send(self, operation: Operation[T], retry: RetryPolicy | None = None) -> T:
+        self._check_usable()  # before the limiter: a closed client books no slot
         policy = retry or self.retry
         try:
             return send(operation, self._api, policy, self.rate_limiter)
@@ -500,6 +501,7 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
         )
 
     async def _send(self, operation: Operation[T], retry: RetryPolicy | None = None) -> T:
+        self._check_usable()  # before the limiter: a closed client books no slot
         policy = retry or self.retry
         try:
             return await asend(operation, self._api, policy, self.rate_limiter)

@@ -159,6 +159,7 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
         )
 
     def _send(self, operation: Operation[T]) -> T:
+        self._check_usable()  # before the limiter: a closed client books no slot
         return send(operation, self._api, self.retry, self.rate_limiter)
 
     def cancel_order(self, order_id: str) -> KuestOrderCanceled:
@@ -339,6 +340,7 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
         )
 
     async def _send(self, operation: Operation[T]) -> T:
+        self._check_usable()  # before the limiter: a closed client books no slot
         return await asend(operation, self._api, self.retry, self.rate_limiter)
 
     async def cancel_order(self, order_id: str) -> KuestOrderCanceled:
