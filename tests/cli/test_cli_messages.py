@@ -140,6 +140,28 @@ def test_a_refused_base_url_is_shown_as_typed(
     assert repr(base_url) in message  # port and all
 
 
+@pytest.mark.parametrize(
+    "base_url", ["", "http://127.0.0.1:99999", "http://127.0.0.1:0"], ids=["empty", "99999", "0"]
+)
+@pytest.mark.parametrize("venue", ["kucoin", "kuest"])
+def test_an_empty_or_impossible_base_url_is_refused_before_anything_is_sent(
+    cli: Cli,
+    kucoin_exchange: KucoinExchange,
+    kuest_exchange: KuestExchange,
+    base_url: str,
+    venue: str,
+) -> None:
+    """`--base-url "$UNSET_VAR"` must not fall back to the real venue, and a port above 65535
+    must not be wrapped by the resolver into another port (99999 is 34463)."""
+    ran = cli(venue, "all", "--yes", "--json", "--base-url", base_url,
+              kucoin=kucoin_exchange, kuest=kuest_exchange)  # fmt: skip
+
+    assert ran.code == BAD_INPUT, ran
+    assert ran.json()["error"]["message"].startswith("--base-url"), ran
+    assert kucoin_exchange.received == []
+    assert kuest_exchange.received == []
+
+
 def test_no_answer_names_the_base_url_with_its_port(
     cli: Cli, kucoin_exchange: KucoinExchange
 ) -> None:

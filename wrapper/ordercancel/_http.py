@@ -78,7 +78,8 @@ def check_base_url(base_url: str) -> str:
     No message quotes user info (it may hold a password), a query or a fragment (a token).
 
     Raises:
-        ConfigurationError: another scheme, no host, credentials (any "@"), a query or a fragment.
+        ConfigurationError: another scheme, no host, credentials (any "@"), a query, a fragment
+            or a port outside 1-65535.
     """
     if isinstance(base_url, str) and "@" in base_url:
         raise ConfigurationError(
@@ -96,6 +97,9 @@ def check_base_url(base_url: str) -> str:
         raise ConfigurationError(f"base_url must be http(s)://host[:port][/prefix], got {shown!r}")
     if url.query or url.fragment or "?" in base_url or "#" in base_url:
         raise ConfigurationError("base_url must have no query or fragment")
+    if url.port is not None and not 0 < url.port < 65536:
+        # The resolver would wrap it (99999 is port 34463): a cancel sent to another server.
+        raise ConfigurationError(f"base_url's port must be 1 to 65535, got {url.port}")
     return base_url
 
 

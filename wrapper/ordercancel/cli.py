@@ -122,8 +122,14 @@ def _report(args: argparse.Namespace, result: Any) -> int:
     return OK
 
 
+def _base_url(args: argparse.Namespace) -> str:
+    """`--base-url` as given (an empty one is refused by the client), else the real venue's."""
+    given: str | None = args.base_url
+    return _DEFAULT_URL[args.command] if given is None else given
+
+
 def _kucoin(args: argparse.Namespace) -> Any:
-    with KucoinSpotCancelOrder(base_url=args.base_url or KUCOIN_URL) as kc:
+    with KucoinSpotCancelOrder(base_url=_base_url(args)) as kc:
         if args.action == "order":
             if args.wait:
                 return kc.cancel_order_by_order_id_sync(args.order_id, args.symbol)
@@ -136,13 +142,13 @@ def _kucoin(args: argparse.Namespace) -> Any:
             return kc.cancel_partial_order(args.order_id, args.symbol, args.size)
         if args.action == "symbol":
             return kc.cancel_all_orders_by_symbol(args.symbol)
-        if not _confirm(args, "Cancel ALL open orders of every symbol on KuCoin?"):
+        if not _confirm(args, "Cancel ALL open orders on KuCoin (every trading pair)?"):
             raise errors.InvalidRequest("not confirmed; nothing was sent")
         return kc.cancel_all_orders()
 
 
 def _kuest(args: argparse.Namespace) -> Any:
-    with KuestCancelOrder(base_url=args.base_url or KUEST_URL, id_field=args.id_field) as kq:
+    with KuestCancelOrder(base_url=_base_url(args), id_field=args.id_field) as kq:
         if args.action == "orders":
             return kq.cancel_orders(args.order_ids, batch=args.batch)
         if args.action == "market":
@@ -220,7 +226,7 @@ def _failure(args: argparse.Namespace, exc: errors.OrderCancelError) -> int:
     if isinstance(exc, errors.InvalidRequest):
         fields["message"] = typed_names(fields["message"], args)
     elif isinstance(exc, errors.APIConnectionError):
-        fields["base_url"] = args.base_url or _DEFAULT_URL[args.command]
+        fields["base_url"] = _base_url(args)
         fields["message"] += f" (base URL {fields['base_url']})"
     if args.json:
         print(json.dumps({"ok": False, "error": fields}))
@@ -313,7 +319,7 @@ def _dcp(args: argparse.Namespace) -> int:
     try:
         with (
             _retries_on_stderr(),
-            KucoinSpotCancelOrder(base_url=args.base_url or KUCOIN_URL) as kc,
+            KucoinSpotCancelOrder(base_url=_base_url(args)) as kc,
         ):
             if args.dcp_action == "set":
                 armed = kc.set_disconnect_protection(args.timeout, args.symbols)
@@ -346,7 +352,7 @@ def _heartbeat(args: argparse.Namespace) -> int:
     try:
         with (
             _retries_on_stderr(),
-            KuestCancelOrder(base_url=args.base_url or KUEST_URL) as kq,
+            KuestCancelOrder(base_url=_base_url(args)) as kq,
             kq.keep_alive(args.interval) as keeper,
         ):
             _say(
@@ -408,6 +414,7 @@ class _Parser(argparse.ArgumentParser):
         codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
         kwargs.setdefault("epilog", f"exit codes:\n{codes}")
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("allow_abbrev", False)  # `--js` is a mistake, not `--json`
         super().__init__(**kwargs)
 
     def error(self, message: str) -> NoReturn:
