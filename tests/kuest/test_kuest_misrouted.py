@@ -131,7 +131,39 @@ def test_kuests_own_error_body_keeps_its_meaning(
     body = json.dumps({"error": message}).encode()
     capture_server.reset(status, (("Content-Type", "application/json"),), body)
 
+    # Kuest documents 404/409 for DELETE /order only (a cancel by id, one or per id); on an
+    # operation that names no single order, even Kuest's own body there means a wrong path.
+    expected = kind if operation in ("cancel_order", "cancel_orders") else KuestUnexpectedResponse
     for error in _errors(_call(capture_server, is_async, operation)):
-        assert type(error) is kind, repr(error)
+        assert type(error) is expected, repr(error)
         assert error.error == message
         assert error.body == body
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+def test_a_wrong_path_prefix_on_the_simulator_is_never_news_about_orders(is_async: bool) -> None:
+    """The simulator (like Kuest) answers an unknown path `404 {"error": "Not Found"}`: a
+    cancel-all sent under a wrong prefix must not read as "nothing left to cancel"."""
+    from ordercancel import AsyncKuestCancelOrder, KuestCancelOrder
+    from ordercancel.testing import KuestExchange
+
+    exchange = KuestExchange()
+    order = exchange.add_order()
+    with exchange.serve() as served:
+        base_url = served.base_url + "/v1"
+        if is_async:
+
+            async def cancel_all() -> None:
+                async with AsyncKuestCancelOrder(keys=exchange.keys, base_url=base_url) as kq:
+                    await kq.cancel_all()
+
+            with pytest.raises(KuestUnexpectedResponse) as caught:
+                asyncio.run(cancel_all())
+        else:
+            with (
+                KuestCancelOrder(keys=exchange.keys, base_url=base_url) as kq,
+                pytest.raises(KuestUnexpectedResponse) as caught,
+            ):
+                kq.cancel_all()
+    assert caught.value.status_code == 404
+    assert exchange.order(order.order_id).state == "live"

@@ -173,13 +173,22 @@ def _build(kind: type[KuestAPIError], raw: RawResponse, error: str | None) -> Ku
     )
 
 
-def http_error(raw: RawResponse) -> KuestAPIError:
-    """The typed error of a non-2xx answer."""
+def http_error(raw: RawResponse, *, about_an_order: bool = False) -> KuestAPIError:
+    """The typed error of a non-2xx answer.
+
+    404 and 409 mean "not found" / "not cancellable" only for a request about one order
+    (`about_an_order`: `DELETE /order`, the only operation Kuest documents them for) and only in
+    Kuest's own `{"error": ...}` body. Elsewhere, a 404 or 409 says the request reached the wrong
+    place (a wrong base URL or path prefix, a proxy): an unexpected response, never news about
+    orders.
+    """
     parsed = _json(raw.content)
     error = _message(parsed)
     if raw.status_code in _ERROR_BY_STATUS:
         kind = _ERROR_BY_STATUS[raw.status_code]
-        if issubclass(kind, OrderNotCancellable) and not _is_error_envelope(parsed):
+        if issubclass(kind, OrderNotCancellable) and not (
+            about_an_order and _is_error_envelope(parsed)
+        ):
             kind = KuestUnexpectedResponse  # not Kuest's word about the order: say so
     elif raw.status_code >= 500:
         kind = KuestServerError
@@ -209,10 +218,13 @@ def _reasons(value: Any) -> dict[str, str] | None:
     return None
 
 
-def unwrap(raw: RawResponse) -> KuestCancelReport | None:
-    """The report of a successful answer (None: accepted without detail), else a typed error."""
+def unwrap(raw: RawResponse, *, about_an_order: bool = False) -> KuestCancelReport | None:
+    """The report of a successful answer (None: accepted without detail), else a typed error.
+
+    `about_an_order`: see `http_error`.
+    """
     if not 200 <= raw.status_code < 300:
-        raise http_error(raw)
+        raise http_error(raw, about_an_order=about_an_order)
     if not raw.content.strip():
         return None
     parsed = _json(raw.content)
@@ -231,7 +243,7 @@ def unwrap(raw: RawResponse) -> KuestCancelReport | None:
 
 def order_canceled(raw: RawResponse, order_id: str) -> KuestOrderCanceled:
     """The result of cancelling one order: success only if Kuest says so for this id."""
-    report = unwrap(raw)
+    report = unwrap(raw, about_an_order=True)
     if report is None or order_id in report.canceled:
         return KuestOrderCanceled(order_id)
     if order_id in report.not_canceled:
