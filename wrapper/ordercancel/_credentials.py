@@ -27,7 +27,10 @@ def utf8_text(where: str, value: object) -> str:
     text = non_blank(where, value)
     try:
         text.encode("utf-8")
+        encodes = True
     except UnicodeEncodeError:
-        # from None: the encoder's message quotes the text, which may be a secret.
-        raise ConfigurationError(f"{where} must be valid UTF-8") from None
+        encodes = False
+    if not encodes:  # raised outside the handler: the encoder's error (its .object is the
+        # text, maybe a secret) must not ride along as __context__
+        raise ConfigurationError(f"{where} must be valid UTF-8")
     return text

@@ -20,10 +20,12 @@ def decode_secret(secret: str) -> bytes:
     text = secret.strip().replace("-", "+").replace("_", "/")
     text += "=" * (-len(text) % 4)
     try:
-        key = base64.b64decode(text, validate=True)
+        key: bytes | None = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        # from None: the decoder's message must never carry secret material along.
-        raise ConfigurationError("KuestKeys.api_secret is not valid base64") from None
+        key = None
+    if key is None:  # raised outside the handler: the decoder's error (which may hold the
+        # secret, as a UnicodeEncodeError's .object does) must not ride along as __context__
+        raise ConfigurationError("KuestKeys.api_secret is not valid base64")
     if not key:
         raise ConfigurationError("KuestKeys.api_secret decodes to nothing")
     return key

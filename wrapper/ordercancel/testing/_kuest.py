@@ -547,7 +547,7 @@ def _page_offset(raw_query: str) -> int:
         text = base64.b64decode(cursor, validate=True).decode("ascii")
     except (binascii.Error, ValueError):
         text = ""
-    if not text.isdigit():  # facts silent on a bad cursor: 400
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):  # facts silent: 400
         raise _Reject(400, "Invalid next_cursor")
     return int(text)
 
