@@ -259,3 +259,19 @@ def test_a_body_over_the_limit_gets_413_in_the_venues_envelope(max_body_bytes: i
         status, payload = answers[0]
         assert status == 413
         assert payload.items() >= expected.items()
+
+
+def test_a_cursor_of_thousands_of_digits_is_a_400_not_a_500() -> None:
+    """A client's absurd `next_cursor` (base64 of 5,000 digits) is the client's mistake."""
+    import base64
+
+    from ordercancel import KuestCancelOrder
+    from ordercancel.testing import KuestExchange
+
+    exchange = KuestExchange()
+    cursor = base64.b64encode(b"9" * 5000).decode()
+    with KuestCancelOrder(keys=exchange.keys, transport=exchange.transport()) as kq:
+        signed = kq._api.get_httpx_client()  # signs as the client does: past authentication
+        answer = signed.get("/data/orders", params={"next_cursor": cursor})
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"error"}
