@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from .errors import AuthenticationError, InvalidRequest, PermissionDenied
+from .errors import AuthenticationError, InvalidRequest, OrderCancelError, PermissionDenied
 from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder
 from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
 
@@ -58,7 +58,9 @@ class FlattenReport:
         status: "flat": a listing that came back empty after the last cancel (verified).
             "open": the last listing, taken after the last cancel, still showed `left`.
             "unverified": no listing succeeded after the last cancel (bad keys, venue down,
-            deadline); `left` is the last successful listing, if any, and may be stale.
+            deadline), or KuCoin's symbols listing (016) still named a symbol for which its
+            orders listing (017) showed no order (`error` names it); `left` is the last
+            successful listing, if any, and may be stale.
         left: The orders still open (empty when flat).
         error: The last account-level error (a cancel-all or a listing), or None.
         rounds: How many listings were taken.
@@ -103,6 +105,26 @@ class _Pause:
 
 
 _Step: TypeAlias = _CancelAll | _List | _CancelEach | _Pause
+
+
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """What a listing showed.
+
+    `orders` maps each open order's id to its symbol; `unexplained` holds the symbols KuCoin's
+    016 names as having open orders while 017 lists none for them (so not flat either).
+    """
+
+    orders: dict[str, str]
+    unexplained: tuple[str, ...] = ()
+
+
+def _unexplained_error(symbols: tuple[str, ...]) -> OrderCancelError:
+    return OrderCancelError(
+        f"KuCoin still lists {', '.join(symbols)} among the symbols with open orders "
+        "(GET /api/v1/hf/orders/active/symbols) but lists no open order for it "
+        "(GET /api/v1/hf/orders/active): not verified flat"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +185,19 @@ def _account_steps(account: _Account, progress: ProgressCallback | None) -> _Ste
     while True:
         done = yield _List()
         if done.error is None:
+            listing: _Listing = done.value
             account.rounds += 1
-            account.listed = done.value
-            if not account.listed:
+            account.listed = listing.orders
+            if listing.unexplained:  # 016 still names a symbol: never flat, whatever 017 says
+                account.error = _unexplained_error(listing.unexplained)
+                tell(f"{', '.join(listing.unexplained)} still listed as having open orders")
+                if not account.listed and time.monotonic() >= account.deadline:
+                    return account.report("unverified")
+            elif not account.listed:
                 tell("verified flat")
                 return account.report("flat")
-            tell(f"{len(account.listed)} still open")
+            else:
+                tell(f"{len(account.listed)} still open")
         else:
             account.error = done.error
             tell(f"listing failed: {type(done.error).__name__}")
@@ -210,6 +239,18 @@ def _outcome_errors(outcomes: Iterable[Any]) -> dict[str, Exception | None]:
     return {o.order_id: o.error for o in outcomes}
 
 
+def _kucoin_listing(symbols: Iterable[str], listings: Iterable[Iterable[Any]]) -> _Listing:
+    """The orders 017 listed for each symbol 016 named, and the symbols it listed none for."""
+    orders: dict[str, str] = {}
+    unexplained: list[str] = []
+    for symbol, listing in zip(symbols, listings, strict=True):
+        listed = {o.order_id: o.symbol for o in listing}
+        orders.update(listed)
+        if not listed:
+            unexplained.append(symbol)
+    return _Listing(orders, tuple(unexplained))
+
+
 def _run_sync(client: SyncClient, step: _Step) -> Any:
     if isinstance(step, _Pause):
         time.sleep(step.seconds)
@@ -218,11 +259,8 @@ def _run_sync(client: SyncClient, step: _Step) -> Any:
         if isinstance(step, _CancelAll):
             return client.cancel_all_orders()
         if isinstance(step, _List):
-            return {
-                o.order_id: o.symbol
-                for symbol in client.list_active_symbols()
-                for o in client.list_open_orders(symbol)
-            }
+            symbols = client.list_active_symbols()
+            return _kucoin_listing(symbols, [client.list_open_orders(s) for s in symbols])
         errors: dict[str, Exception | None] = {}
         for symbol, ids in step.by_symbol.items():
             errors.update(_outcome_errors(client.cancel_orders(ids, symbol)))
@@ -230,7 +268,7 @@ def _run_sync(client: SyncClient, step: _Step) -> Any:
     if isinstance(step, _CancelAll):
         return client.cancel_all()
     if isinstance(step, _List):
-        return {o.order_id: o.market for o in client.list_open_orders()}
+        return _Listing({o.order_id: o.market for o in client.list_open_orders()})
     ids = [oid for group in step.by_symbol.values() for oid in group]
     return _outcome_errors(client.cancel_orders(ids))
 
@@ -247,7 +285,7 @@ async def _run_async(client: AsyncClient, step: _Step) -> Any:
         if isinstance(step, _List):
             symbols = await client.list_active_symbols()
             listings = await asyncio.gather(*(client.list_open_orders(s) for s in symbols))
-            return {o.order_id: o.symbol for listing in listings for o in listing}
+            return _kucoin_listing(symbols, listings)
         groups = await asyncio.gather(
             *(client.cancel_orders(ids, symbol) for symbol, ids in step.by_symbol.items())
         )
@@ -255,7 +293,7 @@ async def _run_async(client: AsyncClient, step: _Step) -> Any:
     if isinstance(step, _CancelAll):
         return await client.cancel_all()
     if isinstance(step, _List):
-        return {o.order_id: o.market for o in await client.list_open_orders()}
+        return _Listing({o.order_id: o.market for o in await client.list_open_orders()})
     ids = [oid for group in step.by_symbol.values() for oid in group]
     return _outcome_errors(await client.cancel_orders(ids))
 
