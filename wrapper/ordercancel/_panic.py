@@ -32,7 +32,8 @@ PANIC_EXIT = {
     UNVERIFIED: "some account could not be verified: no listing after its last cancel",
 }
 _STATUS_EXIT = {"flat": FLAT, "open": LEFT_OPEN, "unverified": UNVERIFIED}
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")  # UPPER_CASE: a mixed-case value is refused
+_HEX_RUN = re.compile(r"[0-9A-F]{16,}")  # 16+ hex characters between underscores: a key
 _KEY_FIELDS = {
     "kucoin": ("api_key_env", "api_secret_env", "api_passphrase_env"),
     "kuest": ("address_env", "api_key_env", "api_secret_env", "api_passphrase_env"),
@@ -135,11 +136,14 @@ def _account(path: Path, text: str, index: int, table: Any) -> Account:
         value = table.get(field)
         if not isinstance(value, str):
             raise fail(field, "is missing: name the environment variable that holds it")
-        if not _ENV_NAME.fullmatch(value):
+        if not _ENV_NAME.fullmatch(value) or any(
+            _HEX_RUN.fullmatch(part) for part in value.split("_")
+        ):
             raise fail(
                 field,
-                "is not an environment variable name and may be a secret value; refusing a "
-                "config that holds secrets",
+                "is not an environment variable name (UPPER_CASE letters, digits and "
+                "underscores, no run of 16+ hex characters) and may be a secret value; "
+                "refusing a config that holds secrets",
             )
         env[field.removesuffix("_env")] = value
     version = table.get("key_version", "3")
@@ -153,9 +157,10 @@ def _client(account: Account) -> Any:
     values = {}
     for field, variable in account.env.items():
         value = os.environ.get(variable)
-        if not value:
+        if not value:  # the variable's name is not echoed: it may be a mistyped secret
             raise ConfigError(
-                f"account {account.name!r}: environment variable {variable} ({field}) is not set"
+                f"account {account.name!r}: field '{field}_env': the environment variable it "
+                "names is not set (or is empty)"
             )
         values[field] = value
     if account.venue == "kucoin":
