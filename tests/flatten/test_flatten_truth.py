@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import math
 
 import httpx
 import pytest
 import respx
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
+    InvalidRequest,
     KucoinKeys,
     KucoinSpotCancelOrder,
     OrderCancelError,
     aflatten,
     flatten,
 )
+from ordercancel.testing import KucoinExchange
 
 KC = "https://api.kucoin.com"
 KC_KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
@@ -61,3 +64,25 @@ def test_flat_once_016_lists_nothing_after_naming_a_symbol_017_had_no_order_for(
     assert report.status == "flat"
     assert report.rounds == 2
     assert symbols.call_count == 2
+
+
+@pytest.mark.parametrize("deadline_s", [math.nan, math.inf, -math.inf, 1e10, 3600.5, 0, -1])
+def test_a_non_finite_or_absurd_deadline_is_refused_before_anything_is_sent(
+    twin, deadline_s
+) -> None:
+    venue = KucoinExchange()
+    venue.add_order("ETH-USDT", "1")
+    with venue.serve():
+        client = twin.kucoin(venue.keys, venue.base_url)
+        with pytest.raises(InvalidRequest, match="deadline_s"):
+            twin.flatten({"kc": client}, deadline_s)
+        assert venue.received == []
+    assert [o.state for o in venue.orders()] == ["live"]
+
+
+def test_an_hour_is_the_longest_deadline_accepted(twin) -> None:
+    venue = KucoinExchange()
+    venue.add_order("ETH-USDT", "1")
+    with venue.serve():
+        (report,) = twin.flatten({"kc": twin.kucoin(venue.keys, venue.base_url)}, 3600)
+    assert report.status == "flat"

@@ -209,3 +209,17 @@ def test_a_missing_variable_is_named_by_its_field_never_echoed(tmp_path, venues)
         assert value not in done.stdout + done.stderr
     assert kx.received == []
     assert qx.received == []
+
+
+@pytest.mark.parametrize("deadline", ["inf", "nan", "1e10", "0"])
+def test_a_non_finite_or_absurd_deadline_is_exit_2_and_nothing_is_sent(
+    tmp_path, venues, deadline: str
+) -> None:
+    kx, qx, env = venues
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    done = _run(["--config", str(config), "--yes", "--deadline", deadline], env)
+    assert done.returncode == 2, done.stderr
+    assert "--deadline" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert kx.received == []
+    assert qx.received == []

@@ -9,6 +9,7 @@ what to do next and is sent what happened; `flatten` drives it with threads and 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ ProgressCallback = Callable[[str, str], None]
 """Called with (account, what happened) after each step of an account."""
 
 DEFAULT_DEADLINE_S = 10.0
+MAX_DEADLINE_S = 3600.0
 _FIRST_PAUSE_S = 0.05  # between rounds while orders stay listed (KuCoin's cancels are queued)
 _MAX_PAUSE_S = 0.5
 _GRACE_S = 2.0  # how long past the deadline a call in flight (the last listing) may take
@@ -301,11 +303,29 @@ async def _run_async(client: AsyncClient, step: _Step) -> Any:
 # -- the drivers -----------------------------------------------------------------------------------
 
 
+def check_deadline(deadline_s: object) -> float:
+    """`deadline_s` as a float, if it is a finite number of seconds in (0, MAX_DEADLINE_S].
+
+    Raises:
+        InvalidRequest: not a number, not finite (nan, inf), not positive, or over an hour.
+    """
+    if (
+        isinstance(deadline_s, bool)
+        or not isinstance(deadline_s, int | float)
+        or not math.isfinite(deadline_s)
+        or not 0 < deadline_s <= MAX_DEADLINE_S
+    ):
+        raise InvalidRequest(
+            f"deadline_s must be a finite number of seconds, more than 0 and at most "
+            f"{MAX_DEADLINE_S:g}, got {deadline_s!r}"
+        )
+    return float(deadline_s)
+
+
 def _accounts(
     clients: Mapping[str, Any] | Iterable[Any], deadline_s: float
 ) -> list[tuple[Any, _Account]]:
-    if isinstance(deadline_s, bool) or not isinstance(deadline_s, int | float) or deadline_s <= 0:
-        raise InvalidRequest(f"deadline_s must be a positive number, got {deadline_s!r}")
+    deadline_s = check_deadline(deadline_s)
     if isinstance(clients, str | bytes) or not isinstance(clients, Mapping | Iterable):
         raise InvalidRequest("clients must be a mapping of names to clients, or a list of clients")
     named = (
@@ -353,7 +373,8 @@ def flatten(
     Args:
         clients: Sync KuCoin and Kuest clients, one per account: a mapping of account names to
             clients, or a list (named "venue:api_key").
-        deadline_s: Seconds after which no new round starts (default 10).
+        deadline_s: Seconds after which no new round starts (default 10): finite, more
+            than 0 and at most 3600.
         progress: Called with (account name, what happened) after each step, from the
             account's thread.
 
@@ -362,7 +383,7 @@ def flatten(
 
     Raises:
         InvalidRequest: no clients, a client of another kind (an async one), duplicate names,
-            or a deadline that is not positive; nothing was sent.
+            or a deadline that is not finite, not positive or over 3600 s; nothing was sent.
     """
     import threading
 
@@ -407,7 +428,8 @@ async def aflatten(
     Args:
         clients: Async KuCoin and Kuest clients, one per account: a mapping of account names
             to clients, or a list (named "venue:api_key").
-        deadline_s: Seconds after which no new round starts (default 10).
+        deadline_s: Seconds after which no new round starts (default 10): finite, more
+            than 0 and at most 3600.
         progress: Called with (account name, what happened) after each step.
 
     Returns:
@@ -415,7 +437,7 @@ async def aflatten(
 
     Raises:
         InvalidRequest: no clients, a client of another kind (a sync one), duplicate names,
-            or a deadline that is not positive; nothing was sent.
+            or a deadline that is not finite, not positive or over 3600 s; nothing was sent.
     """
     import asyncio
 

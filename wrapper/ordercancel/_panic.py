@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._flatten import FlattenReport, aflatten
+from ._flatten import FlattenReport, aflatten, check_deadline
 from .errors import OrderCancelError
 
 FLAT, CONFIG, LEFT_OPEN, UNVERIFIED = 0, 2, 8, 9
@@ -236,8 +236,12 @@ def run_panic(args: argparse.Namespace) -> int:
     """Run `ordercancel panic`; return its exit code (PANIC_EXIT)."""
     started = time.monotonic()
     try:
-        if not args.deadline > 0:
-            raise ConfigError(f"--deadline must be positive, got {args.deadline}")
+        try:
+            check_deadline(args.deadline)
+        except OrderCancelError:
+            raise ConfigError(
+                f"--deadline must be finite seconds in (0, 3600], got {args.deadline}"
+            ) from None
         accounts = load_config(Path(args.config))
         if not _confirm(args, accounts):
             raise ConfigError("not confirmed; nothing was sent")
@@ -278,7 +282,9 @@ def add_panic_command(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     panic.add_argument("--config", required=True, help="the accounts file (TOML)")
-    panic.add_argument("--deadline", type=float, default=10.0, help="seconds (default 10)")
+    panic.add_argument(
+        "--deadline", type=float, default=10.0, help="seconds, in (0, 3600] (default 10)"
+    )
     panic.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     panic.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     panic.set_defaults(handler=run_panic)
