@@ -223,3 +223,37 @@ def test_a_non_finite_or_absurd_deadline_is_exit_2_and_nothing_is_sent(
     assert "Traceback" not in done.stderr
     assert kx.received == []
     assert qx.received == []
+
+
+def test_a_bad_kuest_secret_leaves_that_account_unverified_and_the_other_flat(
+    tmp_path, venues
+) -> None:
+    kx, qx, env = venues
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    bad = "not*base64*at*all"
+    done = _run(["--config", str(config), "--yes", "--json"], {**env, "T_KQ_SECRET": bad})
+    assert done.returncode == 9, done.stderr
+    body = json.loads(done.stdout)
+    accounts = {a["account"]: a for a in body["accounts"]}
+    assert accounts["kc-main"]["status"] == "flat"
+    assert accounts["kq-main"]["status"] == "unverified"
+    assert "api_secret" in accounts["kq-main"]["error"]["message"]
+    assert "[kq-main] not started" in done.stderr
+    assert bad not in done.stdout + done.stderr
+    assert _open(kx) == []
+    assert len(_open(qx)) == 12
+    assert qx.received == []
+
+
+def test_a_malformed_base_url_leaves_that_account_unverified_and_the_other_flat(
+    tmp_path, venues
+) -> None:
+    kx, qx, env = venues
+    config = _config(tmp_path, "not a url", qx.base_url)
+    done = _run(["--config", str(config), "--yes"], env)
+    assert done.returncode == 9, done.stderr
+    assert re.search(r"^kc-main\s+kucoin\s+unverified\s.*base_url", done.stdout, re.MULTILINE)
+    assert re.search(r"^kq-main\s+kuest\s+flat\s+0\s", done.stdout, re.MULTILINE)
+    assert "Traceback" not in done.stderr
+    assert _open(qx) == []
+    assert kx.received == []

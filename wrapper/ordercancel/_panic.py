@@ -152,8 +152,13 @@ def _account(path: Path, text: str, index: int, table: Any) -> Account:
     return Account(table["name"], venue, table["base_url"], env, version)
 
 
-def _client(account: Account) -> Any:
-    """An async client for `account`, keys read from the environment."""
+def _key_values(account: Account) -> dict[str, str]:
+    """The account's keys, read from the environment variables its config names.
+
+    Raises:
+        ConfigError: a variable is not set (or empty); the message names the account and the
+            field, never the variable (it may be a mistyped secret).
+    """
     values = {}
     for field, variable in account.env.items():
         value = os.environ.get(variable)
@@ -163,6 +168,15 @@ def _client(account: Account) -> Any:
                 "names is not set (or is empty)"
             )
         values[field] = value
+    return values
+
+
+def _client(account: Account, values: dict[str, str]) -> Any:
+    """An async client for `account` with its keys.
+
+    Raises:
+        OrderCancelError: the keys or the base URL are malformed (ConfigurationError).
+    """
     if account.venue == "kucoin":
         from .kucoin._client import AsyncKucoinSpotCancelOrder
         from .kucoin._keys import KucoinKeys
@@ -220,16 +234,34 @@ def _table(reports: list[FlattenReport]) -> str:
 
 
 async def _flatten_all(accounts: list[Account], deadline: float) -> list[FlattenReport]:
-    clients = {a.name: _client(a) for a in accounts}
+    """Flatten every account, each in its own guard.
+
+    An account whose client cannot be built (bad keys or base URL) is reported unverified,
+    with the reason, while the others run; every client built is closed.
+
+    Raises:
+        ConfigError: a key variable is not set (checked for every account; nothing was sent).
+    """
+    values = {a.name: _key_values(a) for a in accounts}
 
     def progress(account: str, text: str) -> None:
         print(f"[{account}] {text}", file=sys.stderr, flush=True)
 
+    clients: dict[str, Any] = {}
+    failed: dict[str, FlattenReport] = {}
     try:
-        return await aflatten(clients, deadline, progress=progress)
+        for a in accounts:
+            try:
+                clients[a.name] = _client(a, values[a.name])
+            except OrderCancelError as exc:  # this account only: the others still run
+                failed[a.name] = FlattenReport(a.name, a.venue, "unverified", error=exc)
+                progress(a.name, f"not started: {type(exc).__name__}: {exc}")
+        flattened = await aflatten(clients, deadline, progress=progress) if clients else []
     finally:
         for client in clients.values():
             await client.aclose()
+    reports = {r.account: r for r in flattened} | failed
+    return [reports[a.name] for a in accounts]
 
 
 def run_panic(args: argparse.Namespace) -> int:
@@ -246,7 +278,7 @@ def run_panic(args: argparse.Namespace) -> int:
         if not _confirm(args, accounts):
             raise ConfigError("not confirmed; nothing was sent")
         reports = asyncio.run(_flatten_all(accounts, args.deadline))
-    except (ConfigError, OrderCancelError) as exc:  # OrderCancelError: bad keys or base URL
+    except (ConfigError, OrderCancelError) as exc:
         if args.json:
             print(json.dumps({"ok": False, "exit_code": CONFIG, "error": str(exc)}))
         else:
