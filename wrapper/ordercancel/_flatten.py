@@ -272,7 +272,7 @@ def _run_sync(client: SyncClient, step: _Step) -> Any:
     if isinstance(step, _List):
         return _Listing({o.order_id: o.market for o in client.list_open_orders()})
     ids = [oid for group in step.by_symbol.values() for oid in group]
-    return _outcome_errors(client.cancel_orders(ids))
+    return _outcome_errors(client.cancel_orders(ids, batch=True))  # DELETE /orders
 
 
 async def _run_async(client: AsyncClient, step: _Step) -> Any:
@@ -297,7 +297,7 @@ async def _run_async(client: AsyncClient, step: _Step) -> Any:
     if isinstance(step, _List):
         return _Listing({o.order_id: o.market for o in await client.list_open_orders()})
     ids = [oid for group in step.by_symbol.values() for oid in group]
-    return _outcome_errors(await client.cancel_orders(ids))
+    return _outcome_errors(await client.cancel_orders(ids, batch=True))  # DELETE /orders
 
 
 # -- the drivers -----------------------------------------------------------------------------------
