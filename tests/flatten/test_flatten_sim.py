@@ -206,3 +206,18 @@ def test_a_list_of_clients_is_named_by_venue_and_key(kuest_exchange) -> None:
         (report,) = flatten([kq])
     assert report.account == f"kuest:{kuest_exchange.keys.api_key}"
     assert report.flat
+
+
+def test_kuest_leftovers_are_cancelled_in_batches_not_one_request_per_order(
+    twin: Twin, served
+) -> None:
+    qx = KuestExchange()
+    _fill_kuest(qx, 30)
+    url = served(qx)
+    qx.faults.server_error(3)  # every attempt of the cancel-all: all 30 are left over
+    (report,) = twin.flatten({"kq": twin.kuest(qx.keys, url)}, deadline_s=8)
+    assert report.status == "flat", report
+    assert _open_kuest(qx) == set()
+    methods = [(r.method, r.raw_target.split("?")[0]) for r in qx.received]
+    assert ("DELETE", "/orders") in methods
+    assert ("DELETE", "/order") not in methods

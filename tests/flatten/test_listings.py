@@ -18,6 +18,7 @@ from ordercancel import (
     KuestCancelOrder,
     KuestKeys,
     KuestUnexpectedResponse,
+    flatten,
 )
 from ordercancel.testing import KucoinExchange, KuestExchange
 
@@ -148,3 +149,45 @@ def test_kucoin_cancel_orders_one_outcome_per_distinct_id_in_order(is_async: boo
     assert venue.order(a).state == "cancelled"
     assert venue.order(b).state == "live"  # its only request got the 5xx
     assert venue.order(other).state == "live"
+
+
+def _kuest_order(order_id: str) -> dict:
+    return {
+        "id": order_id,
+        "market": "0x" + "c" * 64,
+        "assetId": "1",
+        "side": "BUY",
+        "status": "LIVE",
+        "originalSize": "5",
+        "sizeMatched": "0",
+    }
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+def test_kuest_pages_end_at_lte_the_end_cursor_of_kuests_own_clients(is_async: bool) -> None:
+    pages = [_page([_kuest_order("0xa1"), _kuest_order("0xa2")], "MQ=="), _page([], "LTE=")]
+    with respx.mock(using="httpx", base_url=KQ) as router:
+        route = router.get("/data/orders")
+        route.side_effect = [httpx.Response(200, json=page) for page in pages]
+        if is_async:
+
+            async def run():
+                async with AsyncKuestCancelOrder(keys=KQ_KEYS) as kq:
+                    return await kq.list_open_orders()
+
+            listed = asyncio.run(run())
+        else:
+            with KuestCancelOrder(keys=KQ_KEYS) as kq:
+                listed = kq.list_open_orders()
+    assert [o.order_id for o in listed] == ["0xa1", "0xa2"]
+    assert [c.request.url.params["next_cursor"] for c in route.calls] == ["MA==", "MQ=="]
+
+
+def test_a_kuest_account_whose_server_ends_with_lte_is_verified_flat() -> None:
+    with respx.mock(using="httpx", base_url=KQ) as router, KuestCancelOrder(keys=KQ_KEYS) as kq:
+        router.delete("/cancel-all").respond(200, json={"canceled": [], "not_canceled": {}})
+        route = router.get("/data/orders").respond(200, json=_page([], "LTE="))
+        (report,) = flatten({"kq": kq}, 2)
+    assert report.status == "flat"
+    assert report.error is None
+    assert route.call_count == 1

@@ -164,6 +164,96 @@ def test_not_toml_and_a_missing_variable_are_exit_2(tmp_path, venues) -> None:
     config = _config(tmp_path, kx.base_url, qx.base_url)
     done = _run(["--config", str(config), "--yes"], {**env, "T_KC_SECRET": ""})
     assert done.returncode == 2
-    assert "T_KC_SECRET" in done.stderr
+    assert "'kc-main'" in done.stderr
+    assert "api_secret_env" in done.stderr
+    assert "not set" in done.stderr
     assert kx.received == []
     assert qx.received == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "MySuperSecretPass2024",  # a passphrase: mixed case is not a variable name here
+        "e3a1b2c4d5f60718293a4b5c",  # a 24-hex KuCoin key
+        "E3A1B2C4D5F60718293A4B5C",  # the same, upper case
+        "KC_0123456789ABCDEF01",  # a run of 16+ hex characters inside a name
+    ],
+)
+def test_a_secret_where_a_variable_name_belongs_is_refused_unechoed(
+    tmp_path, venues, value: str
+) -> None:
+    kx, qx, env = venues
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    config.write_text(config.read_text().replace('"T_KC_PASS"', f'"{value}"'))
+    done = _run(["--config", str(config), "--yes"], {**env, value: "x"})
+    assert done.returncode == 2
+    assert "line 8" in done.stderr
+    assert "api_passphrase_env" in done.stderr
+    assert "secret" in done.stderr
+    assert value not in done.stdout + done.stderr
+    assert kx.received == []
+    assert qx.received == []
+
+
+def test_a_missing_variable_is_named_by_its_field_never_echoed(tmp_path, venues) -> None:
+    kx, qx, env = venues
+    value = "MYSUPERSECRETPASS2024"  # looks like a name, may be a mistyped secret
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    config.write_text(config.read_text().replace('"T_KC_PASS"', f'"{value}"'))
+    for args in (["--yes"], ["--yes", "--json"]):
+        done = _run(["--config", str(config), *args], env)
+        assert done.returncode == 2
+        assert "kc-main" in done.stdout + done.stderr
+        assert "api_passphrase_env" in done.stdout + done.stderr
+        assert value not in done.stdout + done.stderr
+    assert kx.received == []
+    assert qx.received == []
+
+
+@pytest.mark.parametrize("deadline", ["inf", "nan", "1e10", "0"])
+def test_a_non_finite_or_absurd_deadline_is_exit_2_and_nothing_is_sent(
+    tmp_path, venues, deadline: str
+) -> None:
+    kx, qx, env = venues
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    done = _run(["--config", str(config), "--yes", "--deadline", deadline], env)
+    assert done.returncode == 2, done.stderr
+    assert "--deadline" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert kx.received == []
+    assert qx.received == []
+
+
+def test_a_bad_kuest_secret_leaves_that_account_unverified_and_the_other_flat(
+    tmp_path, venues
+) -> None:
+    kx, qx, env = venues
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    bad = "not*base64*at*all"
+    done = _run(["--config", str(config), "--yes", "--json"], {**env, "T_KQ_SECRET": bad})
+    assert done.returncode == 9, done.stderr
+    body = json.loads(done.stdout)
+    accounts = {a["account"]: a for a in body["accounts"]}
+    assert accounts["kc-main"]["status"] == "flat"
+    assert accounts["kq-main"]["status"] == "unverified"
+    assert "api_secret" in accounts["kq-main"]["error"]["message"]
+    assert "[kq-main] not started" in done.stderr
+    assert bad not in done.stdout + done.stderr
+    assert _open(kx) == []
+    assert len(_open(qx)) == 12
+    assert qx.received == []
+
+
+def test_a_malformed_base_url_leaves_that_account_unverified_and_the_other_flat(
+    tmp_path, venues
+) -> None:
+    kx, qx, env = venues
+    config = _config(tmp_path, "not a url", qx.base_url)
+    done = _run(["--config", str(config), "--yes"], env)
+    assert done.returncode == 9, done.stderr
+    assert re.search(r"^kc-main\s+kucoin\s+unverified\s.*base_url", done.stdout, re.MULTILINE)
+    assert re.search(r"^kq-main\s+kuest\s+flat\s+0\s", done.stdout, re.MULTILINE)
+    assert "Traceback" not in done.stderr
+    assert _open(qx) == []
+    assert kx.received == []

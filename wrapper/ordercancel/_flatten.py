@@ -9,12 +9,13 @@ what to do next and is sent what happened; `flatten` drives it with threads and 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from .errors import AuthenticationError, InvalidRequest, PermissionDenied
+from .errors import AuthenticationError, InvalidRequest, OrderCancelError, PermissionDenied
 from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder
 from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
 
@@ -25,6 +26,7 @@ ProgressCallback = Callable[[str, str], None]
 """Called with (account, what happened) after each step of an account."""
 
 DEFAULT_DEADLINE_S = 10.0
+MAX_DEADLINE_S = 3600.0
 _FIRST_PAUSE_S = 0.05  # between rounds while orders stay listed (KuCoin's cancels are queued)
 _MAX_PAUSE_S = 0.5
 _GRACE_S = 2.0  # how long past the deadline a call in flight (the last listing) may take
@@ -58,7 +60,9 @@ class FlattenReport:
         status: "flat": a listing that came back empty after the last cancel (verified).
             "open": the last listing, taken after the last cancel, still showed `left`.
             "unverified": no listing succeeded after the last cancel (bad keys, venue down,
-            deadline); `left` is the last successful listing, if any, and may be stale.
+            deadline), or KuCoin's symbols listing (016) still named a symbol for which its
+            orders listing (017) showed no order (`error` names it); `left` is the last
+            successful listing, if any, and may be stale.
         left: The orders still open (empty when flat).
         error: The last account-level error (a cancel-all or a listing), or None.
         rounds: How many listings were taken.
@@ -103,6 +107,26 @@ class _Pause:
 
 
 _Step: TypeAlias = _CancelAll | _List | _CancelEach | _Pause
+
+
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """What a listing showed.
+
+    `orders` maps each open order's id to its symbol; `unexplained` holds the symbols KuCoin's
+    016 names as having open orders while 017 lists none for them (so not flat either).
+    """
+
+    orders: dict[str, str]
+    unexplained: tuple[str, ...] = ()
+
+
+def _unexplained_error(symbols: tuple[str, ...]) -> OrderCancelError:
+    return OrderCancelError(
+        f"KuCoin still lists {', '.join(symbols)} among the symbols with open orders "
+        "(GET /api/v1/hf/orders/active/symbols) but lists no open order for it "
+        "(GET /api/v1/hf/orders/active): not verified flat"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +187,19 @@ def _account_steps(account: _Account, progress: ProgressCallback | None) -> _Ste
     while True:
         done = yield _List()
         if done.error is None:
+            listing: _Listing = done.value
             account.rounds += 1
-            account.listed = done.value
-            if not account.listed:
+            account.listed = listing.orders
+            if listing.unexplained:  # 016 still names a symbol: never flat, whatever 017 says
+                account.error = _unexplained_error(listing.unexplained)
+                tell(f"{', '.join(listing.unexplained)} still listed as having open orders")
+                if not account.listed and time.monotonic() >= account.deadline:
+                    return account.report("unverified")
+            elif not account.listed:
                 tell("verified flat")
                 return account.report("flat")
-            tell(f"{len(account.listed)} still open")
+            else:
+                tell(f"{len(account.listed)} still open")
         else:
             account.error = done.error
             tell(f"listing failed: {type(done.error).__name__}")
@@ -210,6 +241,18 @@ def _outcome_errors(outcomes: Iterable[Any]) -> dict[str, Exception | None]:
     return {o.order_id: o.error for o in outcomes}
 
 
+def _kucoin_listing(symbols: Iterable[str], listings: Iterable[Iterable[Any]]) -> _Listing:
+    """The orders 017 listed for each symbol 016 named, and the symbols it listed none for."""
+    orders: dict[str, str] = {}
+    unexplained: list[str] = []
+    for symbol, listing in zip(symbols, listings, strict=True):
+        listed = {o.order_id: o.symbol for o in listing}
+        orders.update(listed)
+        if not listed:
+            unexplained.append(symbol)
+    return _Listing(orders, tuple(unexplained))
+
+
 def _run_sync(client: SyncClient, step: _Step) -> Any:
     if isinstance(step, _Pause):
         time.sleep(step.seconds)
@@ -218,11 +261,8 @@ def _run_sync(client: SyncClient, step: _Step) -> Any:
         if isinstance(step, _CancelAll):
             return client.cancel_all_orders()
         if isinstance(step, _List):
-            return {
-                o.order_id: o.symbol
-                for symbol in client.list_active_symbols()
-                for o in client.list_open_orders(symbol)
-            }
+            symbols = client.list_active_symbols()
+            return _kucoin_listing(symbols, [client.list_open_orders(s) for s in symbols])
         errors: dict[str, Exception | None] = {}
         for symbol, ids in step.by_symbol.items():
             errors.update(_outcome_errors(client.cancel_orders(ids, symbol)))
@@ -230,9 +270,9 @@ def _run_sync(client: SyncClient, step: _Step) -> Any:
     if isinstance(step, _CancelAll):
         return client.cancel_all()
     if isinstance(step, _List):
-        return {o.order_id: o.market for o in client.list_open_orders()}
+        return _Listing({o.order_id: o.market for o in client.list_open_orders()})
     ids = [oid for group in step.by_symbol.values() for oid in group]
-    return _outcome_errors(client.cancel_orders(ids))
+    return _outcome_errors(client.cancel_orders(ids, batch=True))  # DELETE /orders
 
 
 async def _run_async(client: AsyncClient, step: _Step) -> Any:
@@ -247,7 +287,7 @@ async def _run_async(client: AsyncClient, step: _Step) -> Any:
         if isinstance(step, _List):
             symbols = await client.list_active_symbols()
             listings = await asyncio.gather(*(client.list_open_orders(s) for s in symbols))
-            return {o.order_id: o.symbol for listing in listings for o in listing}
+            return _kucoin_listing(symbols, listings)
         groups = await asyncio.gather(
             *(client.cancel_orders(ids, symbol) for symbol, ids in step.by_symbol.items())
         )
@@ -255,19 +295,37 @@ async def _run_async(client: AsyncClient, step: _Step) -> Any:
     if isinstance(step, _CancelAll):
         return await client.cancel_all()
     if isinstance(step, _List):
-        return {o.order_id: o.market for o in await client.list_open_orders()}
+        return _Listing({o.order_id: o.market for o in await client.list_open_orders()})
     ids = [oid for group in step.by_symbol.values() for oid in group]
-    return _outcome_errors(await client.cancel_orders(ids))
+    return _outcome_errors(await client.cancel_orders(ids, batch=True))  # DELETE /orders
 
 
 # -- the drivers -----------------------------------------------------------------------------------
 
 
+def check_deadline(deadline_s: object) -> float:
+    """`deadline_s` as a float, if it is a finite number of seconds in (0, MAX_DEADLINE_S].
+
+    Raises:
+        InvalidRequest: not a number, not finite (nan, inf), not positive, or over an hour.
+    """
+    if (
+        isinstance(deadline_s, bool)
+        or not isinstance(deadline_s, int | float)
+        or not math.isfinite(deadline_s)
+        or not 0 < deadline_s <= MAX_DEADLINE_S
+    ):
+        raise InvalidRequest(
+            f"deadline_s must be a finite number of seconds, more than 0 and at most "
+            f"{MAX_DEADLINE_S:g}, got {deadline_s!r}"
+        )
+    return float(deadline_s)
+
+
 def _accounts(
     clients: Mapping[str, Any] | Iterable[Any], deadline_s: float
 ) -> list[tuple[Any, _Account]]:
-    if isinstance(deadline_s, bool) or not isinstance(deadline_s, int | float) or deadline_s <= 0:
-        raise InvalidRequest(f"deadline_s must be a positive number, got {deadline_s!r}")
+    deadline_s = check_deadline(deadline_s)
     if isinstance(clients, str | bytes) or not isinstance(clients, Mapping | Iterable):
         raise InvalidRequest("clients must be a mapping of names to clients, or a list of clients")
     named = (
@@ -315,7 +373,8 @@ def flatten(
     Args:
         clients: Sync KuCoin and Kuest clients, one per account: a mapping of account names to
             clients, or a list (named "venue:api_key").
-        deadline_s: Seconds after which no new round starts (default 10).
+        deadline_s: Seconds after which no new round starts (default 10): finite, more
+            than 0 and at most 3600.
         progress: Called with (account name, what happened) after each step, from the
             account's thread.
 
@@ -324,7 +383,7 @@ def flatten(
 
     Raises:
         InvalidRequest: no clients, a client of another kind (an async one), duplicate names,
-            or a deadline that is not positive; nothing was sent.
+            or a deadline that is not finite, not positive or over 3600 s; nothing was sent.
     """
     import threading
 
@@ -369,7 +428,8 @@ async def aflatten(
     Args:
         clients: Async KuCoin and Kuest clients, one per account: a mapping of account names
             to clients, or a list (named "venue:api_key").
-        deadline_s: Seconds after which no new round starts (default 10).
+        deadline_s: Seconds after which no new round starts (default 10): finite, more
+            than 0 and at most 3600.
         progress: Called with (account name, what happened) after each step.
 
     Returns:
@@ -377,7 +437,7 @@ async def aflatten(
 
     Raises:
         InvalidRequest: no clients, a client of another kind (a sync one), duplicate names,
-            or a deadline that is not positive; nothing was sent.
+            or a deadline that is not finite, not positive or over 3600 s; nothing was sent.
     """
     import asyncio
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._flatten import FlattenReport, aflatten
+from ._flatten import FlattenReport, aflatten, check_deadline
 from .errors import OrderCancelError
 
 FLAT, CONFIG, LEFT_OPEN, UNVERIFIED = 0, 2, 8, 9
@@ -32,7 +32,8 @@ PANIC_EXIT = {
     UNVERIFIED: "some account could not be verified: no listing after its last cancel",
 }
 _STATUS_EXIT = {"flat": FLAT, "open": LEFT_OPEN, "unverified": UNVERIFIED}
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")  # UPPER_CASE: a mixed-case value is refused
+_HEX_RUN = re.compile(r"[0-9A-F]{16,}")  # 16+ hex characters between underscores: a key
 _KEY_FIELDS = {
     "kucoin": ("api_key_env", "api_secret_env", "api_passphrase_env"),
     "kuest": ("address_env", "api_key_env", "api_secret_env", "api_passphrase_env"),
@@ -135,11 +136,14 @@ def _account(path: Path, text: str, index: int, table: Any) -> Account:
         value = table.get(field)
         if not isinstance(value, str):
             raise fail(field, "is missing: name the environment variable that holds it")
-        if not _ENV_NAME.fullmatch(value):
+        if not _ENV_NAME.fullmatch(value) or any(
+            _HEX_RUN.fullmatch(part) for part in value.split("_")
+        ):
             raise fail(
                 field,
-                "is not an environment variable name and may be a secret value; refusing a "
-                "config that holds secrets",
+                "is not an environment variable name (UPPER_CASE letters, digits and "
+                "underscores, no run of 16+ hex characters) and may be a secret value; "
+                "refusing a config that holds secrets",
             )
         env[field.removesuffix("_env")] = value
     version = table.get("key_version", "3")
@@ -148,16 +152,31 @@ def _account(path: Path, text: str, index: int, table: Any) -> Account:
     return Account(table["name"], venue, table["base_url"], env, version)
 
 
-def _client(account: Account) -> Any:
-    """An async client for `account`, keys read from the environment."""
+def _key_values(account: Account) -> dict[str, str]:
+    """The account's keys, read from the environment variables its config names.
+
+    Raises:
+        ConfigError: a variable is not set (or empty); the message names the account and the
+            field, never the variable (it may be a mistyped secret).
+    """
     values = {}
     for field, variable in account.env.items():
         value = os.environ.get(variable)
-        if not value:
+        if not value:  # the variable's name is not echoed: it may be a mistyped secret
             raise ConfigError(
-                f"account {account.name!r}: environment variable {variable} ({field}) is not set"
+                f"account {account.name!r}: field '{field}_env': the environment variable it "
+                "names is not set (or is empty)"
             )
         values[field] = value
+    return values
+
+
+def _client(account: Account, values: dict[str, str]) -> Any:
+    """An async client for `account` with its keys.
+
+    Raises:
+        OrderCancelError: the keys or the base URL are malformed (ConfigurationError).
+    """
     if account.venue == "kucoin":
         from .kucoin._client import AsyncKucoinSpotCancelOrder
         from .kucoin._keys import KucoinKeys
@@ -215,29 +234,51 @@ def _table(reports: list[FlattenReport]) -> str:
 
 
 async def _flatten_all(accounts: list[Account], deadline: float) -> list[FlattenReport]:
-    clients = {a.name: _client(a) for a in accounts}
+    """Flatten every account, each in its own guard.
+
+    An account whose client cannot be built (bad keys or base URL) is reported unverified,
+    with the reason, while the others run; every client built is closed.
+
+    Raises:
+        ConfigError: a key variable is not set (checked for every account; nothing was sent).
+    """
+    values = {a.name: _key_values(a) for a in accounts}
 
     def progress(account: str, text: str) -> None:
         print(f"[{account}] {text}", file=sys.stderr, flush=True)
 
+    clients: dict[str, Any] = {}
+    failed: dict[str, FlattenReport] = {}
     try:
-        return await aflatten(clients, deadline, progress=progress)
+        for a in accounts:
+            try:
+                clients[a.name] = _client(a, values[a.name])
+            except OrderCancelError as exc:  # this account only: the others still run
+                failed[a.name] = FlattenReport(a.name, a.venue, "unverified", error=exc)
+                progress(a.name, f"not started: {type(exc).__name__}: {exc}")
+        flattened = await aflatten(clients, deadline, progress=progress) if clients else []
     finally:
         for client in clients.values():
             await client.aclose()
+    reports = {r.account: r for r in flattened} | failed
+    return [reports[a.name] for a in accounts]
 
 
 def run_panic(args: argparse.Namespace) -> int:
     """Run `ordercancel panic`; return its exit code (PANIC_EXIT)."""
     started = time.monotonic()
     try:
-        if not args.deadline > 0:
-            raise ConfigError(f"--deadline must be positive, got {args.deadline}")
+        try:
+            check_deadline(args.deadline)
+        except OrderCancelError:
+            raise ConfigError(
+                f"--deadline must be finite seconds in (0, 3600], got {args.deadline}"
+            ) from None
         accounts = load_config(Path(args.config))
         if not _confirm(args, accounts):
             raise ConfigError("not confirmed; nothing was sent")
         reports = asyncio.run(_flatten_all(accounts, args.deadline))
-    except (ConfigError, OrderCancelError) as exc:  # OrderCancelError: bad keys or base URL
+    except (ConfigError, OrderCancelError) as exc:
         if args.json:
             print(json.dumps({"ok": False, "exit_code": CONFIG, "error": str(exc)}))
         else:
@@ -273,7 +314,9 @@ def add_panic_command(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     panic.add_argument("--config", required=True, help="the accounts file (TOML)")
-    panic.add_argument("--deadline", type=float, default=10.0, help="seconds (default 10)")
+    panic.add_argument(
+        "--deadline", type=float, default=10.0, help="seconds, in (0, 3600] (default 10)"
+    )
     panic.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     panic.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     panic.set_defaults(handler=run_panic)

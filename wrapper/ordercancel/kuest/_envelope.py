@@ -349,9 +349,10 @@ def next_heartbeat_id(raw: RawResponse) -> str:
 
 FIRST_CURSOR = "MA=="
 """The cursor of the first page of `GET /data/orders` (documented: "Use `MA==` to start")."""
-END_CURSOR = ""
-"""The `next_cursor` of the last page (documented: "an empty response cursor means no more
-pages")."""
+END_CURSORS = frozenset({"", "LTE="})
+"""The `next_cursor` values of the last page: "" (documented: "an empty response cursor means no
+more pages") and "LTE=" (base64 of "-1"), the end marker Kuest's own clients stop at
+(py-clob-client's END_CURSOR), so a server may send either."""
 _CURSOR_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
 _CURSOR_MAX = 512
 _ORDER_FIELDS = (
@@ -385,7 +386,7 @@ def _page_problem(data: Any, cursor: Any, count: Any, seen_cursors: frozenset[st
         return "next_cursor is missing or not a string"
     if len(cursor) > _CURSOR_MAX or not set(cursor) <= _CURSOR_CHARS:
         return f"next_cursor is not a base64 cursor: {cursor[:64]!r}"
-    if cursor in seen_cursors:
+    if cursor in seen_cursors and cursor not in END_CURSORS:
         return f"next_cursor {cursor!r} was requested before (the pages would never end)"
     if isinstance(count, bool) or not isinstance(count, int) or count != len(data):
         return f"count {count!r} is not the number of orders in data ({len(data)})"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._http import Operation
 from .._lazy import Endpoints
 from ._envelope import (
-    END_CURSOR,
+    END_CURSORS,
     FIRST_CURSOR,
     batch_outcomes,
     complete_report,
@@ -157,7 +157,7 @@ def post_heartbeat(heartbeat_id: str | None, path: str) -> Operation[str]:
 
 
 class OpenOrderPages:
-    """Follows `next_cursor` through `GET /data/orders` until the empty cursor.
+    """Follows `next_cursor` through `GET /data/orders` until the end cursor ("" or "LTE=").
 
     Either twin loops `while not pages.done: pages.add(send(pages.operation()))`, then reads
     `pages.orders()`. An order listed on two pages (the list moved under the cursor) counts once.
@@ -170,8 +170,8 @@ class OpenOrderPages:
 
     @property
     def done(self) -> bool:
-        """True once the page with the empty cursor has been read."""
-        return self._cursor == END_CURSOR
+        """True once the page with an end cursor ("" or "LTE=") has been read."""
+        return self._cursor in END_CURSORS
 
     def operation(self) -> Operation[OpenOrdersPage]:
         """GET /data/orders?next_cursor=... for the next page."""

@@ -96,7 +96,8 @@ def sync_detailed(
 
      One page of the account's open orders. Start with `next_cursor` "MA==" (or none); pass the answer's
     `next_cursor` to get the next page; an empty `next_cursor` in the answer means there are no more
-    pages.
+    pages. "LTE=" (base64 of "-1") means the same: it is the end marker Kuest's own clients stop at (py-
+    clob-client END_CURSOR), so a server may send it.
 
     Args:
         id (str | Unset):
@@ -138,7 +139,8 @@ def sync(
 
      One page of the account's open orders. Start with `next_cursor` "MA==" (or none); pass the answer's
     `next_cursor` to get the next page; an empty `next_cursor` in the answer means there are no more
-    pages.
+    pages. "LTE=" (base64 of "-1") means the same: it is the end marker Kuest's own clients stop at (py-
+    clob-client END_CURSOR), so a server may send it.
 
     Args:
         id (str | Unset):
@@ -175,7 +177,8 @@ async def asyncio_detailed(
 
      One page of the account's open orders. Start with `next_cursor` "MA==" (or none); pass the answer's
     `next_cursor` to get the next page; an empty `next_cursor` in the answer means there are no more
-    pages.
+    pages. "LTE=" (base64 of "-1") means the same: it is the end marker Kuest's own clients stop at (py-
+    clob-client END_CURSOR), so a server may send it.
 
     Args:
         id (str | Unset):
@@ -215,7 +218,8 @@ async def asyncio(
 
      One page of the account's open orders. Start with `next_cursor` "MA==" (or none); pass the answer's
     `next_cursor` to get the next page; an empty `next_cursor` in the answer means there are no more
-    pages.
+    pages. "LTE=" (base64 of "-1") means the same: it is the end marker Kuest's own clients stop at (py-
+    clob-client END_CURSOR), so a server may send it.
 
     Args:
         id (str | Unset):
