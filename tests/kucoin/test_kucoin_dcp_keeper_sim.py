@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from ordercancel import KucoinSpotCancelOrder, RateLimiter, RetryPolicy
+from ordercancel import KucoinSpotCancelOrder, OrderCancelError, RateLimiter, RetryPolicy
 from ordercancel.testing import KucoinExchange
 
 
@@ -91,3 +91,22 @@ def test_renewals_skip_a_rate_limiter_that_bulk_cancels_have_drained() -> None:
             assert guard.failures == 0
         assert ex.order(keep.order_id).state == "live"
         assert not ex.dcp.fired
+
+
+def test_a_clear_that_fails_on_exit_says_it_is_still_armed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ex = KucoinExchange()
+    kc = KucoinSpotCancelOrder(
+        keys=ex.keys, transport=ex.transport(), retry=RetryPolicy(attempts=1)
+    )
+    with (
+        kc,
+        caplog.at_level(logging.WARNING, "ordercancel"),
+        pytest.raises(OrderCancelError),
+        kc.keep_disconnect_protection(timeout_s=5, renew_every_s=1) as guard,
+    ):
+        ex.faults.server_error(count=10_000)  # the clear on the way out fails
+    assert ex.dcp.setting() is not None  # KuCoin still holds it
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("STILL ARMED" in m and str(guard.trigger_time) in m for m in errors), errors

@@ -293,6 +293,15 @@ class _DisconnectProtection(_Keeper):
                 answer.trigger_time,
             )
 
+    def _still_armed(self) -> None:
+        logger.error(
+            "Clearing KuCoin Disconnection Protection FAILED: it is STILL ARMED, and KuCoin "
+            "cancels every open order of %s at %s (its clock, Unix seconds) unless it is "
+            "cleared (`ordercancel kucoin dcp clear`) or renewed before then.",
+            ", ".join(self.symbols) or "every symbol",
+            self.trigger_time,
+        )
+
     def _consequence(self) -> str:
         if self._passes_at is not None and time.monotonic() >= self._passes_at:
             return (
@@ -335,7 +344,11 @@ class DisconnectProtectionGuard(_DisconnectProtection, _ThreadKeeper):
 
     def _finish(self) -> None:
         if self.clear_on_exit:
-            self._send(self._clear, self._retry)
+            try:
+                self._send(self._clear, self._retry)
+            except Exception:
+                self._still_armed()
+                raise
 
 
 class AsyncDisconnectProtectionGuard(_DisconnectProtection, _TaskKeeper):
@@ -368,7 +381,11 @@ class AsyncDisconnectProtectionGuard(_DisconnectProtection, _TaskKeeper):
 
     async def _finish(self) -> None:
         if self.clear_on_exit:
-            await self._send(self._clear, self._retry)
+            try:
+                await self._send(self._clear, self._retry)
+            except Exception:
+                self._still_armed()
+                raise
 
 
 class _Heartbeats(_Keeper):
