@@ -150,7 +150,7 @@ class _KucoinClientBase:
             "timeout_s": timeout,
             "symbols": wanted,
             "renew_every_s": check_interval(
-                every, "renew_every_s", below=timeout, why="a renewal must come before the cancel"
+                every, "renew_every_s", window=timeout, why="a renewal must come before the cancel"
             ),
             "clear_on_exit": clear_on_exit,
             "retry": self.retry,
@@ -211,17 +211,26 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
             )
         )
 
-    def _send(self, operation: Operation[T], retry: RetryPolicy | None = None) -> T:
+    def _send(
+        self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
+    ) -> T:
         self._check_usable()  # before the limiter: a closed client books no slot
         policy = retry or self.retry
+        limiter = self.rate_limiter if paced else None
         try:
-            return send(operation, self._api, policy, self.rate_limiter)
+            return send(operation, self._api, policy, limiter)
         except KucoinAPIError as exc:
             if not _is_stale_timestamp(exc):
                 raise
             logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
             self.sync_time()
-            return send(operation, self._api, policy, self.rate_limiter)
+            return send(operation, self._api, policy, limiter)
+
+    def _send_unpaced(self, operation: Operation[T], retry: RetryPolicy) -> T:
+        # A guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
+        # cancel would let KuCoin fire. Its weight is 2 per renewal, one every `renew_every_s`
+        # (a third of the timeout by default), next to a quota counted per 30 s: negligible.
+        return self._send(operation, retry, paced=False)
 
     def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -383,9 +392,14 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
         Use `with kc.keep_disconnect_protection(30) as guard:` on the sync client (renewals
         from a thread) and `async with` on the async one (from a task). Entering arms it and
         raises if KuCoin does not confirm; then it is renewed every `renew_every_s` (default a
-        third of the timeout). A failed renewal is logged (WARNING), counted
-        (`guard.failures`) and kept in `guard.last_error`, and renewing goes on;
-        `guard.trigger_time` says when KuCoin will cancel unless a renewal succeeds. If the
+        third of the timeout), counted from each renewal's start; a renewal still unanswered
+        when the next is due is abandoned (`BeatAbandoned`). Renewals skip the client's rate
+        limiter (a renewal waiting behind a bulk cancel would let KuCoin fire). A failed
+        renewal is logged (WARNING), counted (`guard.failures`) and kept in
+        `guard.last_error`, and renewing goes on; `guard.trigger_time` says when KuCoin will
+        cancel unless a renewal succeeds. If a renewal shows that the trigger time had passed
+        (KuCoin cancelled the covered orders), an ERROR says so and `guard.fired_at` records
+        it. If the
         program dies, KuCoin cancels the covered orders `timeout_s` seconds after the last
         renewal: that is the point. Leaving the block normally clears the protection
         (`clear_on_exit=False` leaves it armed); leaving it with an exception leaves it armed.
@@ -393,14 +407,14 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
         Args:
             timeout_s: Seconds, an int from 5 to 86400.
             symbols: At most 50 symbols; empty means every symbol.
-            renew_every_s: Seconds between renewals, above 0 and below `timeout_s`.
+            renew_every_s: Seconds between renewals, above 0 and at most half of `timeout_s`.
             clear_on_exit: Clear the protection when the block ends normally.
 
         Raises:
             InvalidRequest: a bad setting; nothing was sent.
         """
         return DisconnectProtectionGuard(
-            send=self._send,
+            send=self._send_unpaced,
             **self._guard_settings(timeout_s, symbols, renew_every_s, clear_on_exit),
         )
 
@@ -500,17 +514,26 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
             )
         )
 
-    async def _send(self, operation: Operation[T], retry: RetryPolicy | None = None) -> T:
+    async def _send(
+        self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
+    ) -> T:
         self._check_usable()  # before the limiter: a closed client books no slot
         policy = retry or self.retry
+        limiter = self.rate_limiter if paced else None
         try:
-            return await asend(operation, self._api, policy, self.rate_limiter)
+            return await asend(operation, self._api, policy, limiter)
         except KucoinAPIError as exc:
             if not _is_stale_timestamp(exc):
                 raise
             logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
             await self.sync_time()
-            return await asend(operation, self._api, policy, self.rate_limiter)
+            return await asend(operation, self._api, policy, limiter)
+
+    async def _send_unpaced(self, operation: Operation[T], retry: RetryPolicy) -> T:
+        # A guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
+        # cancel would let KuCoin fire. Its weight is 2 per renewal, one every `renew_every_s`
+        # (a third of the timeout by default), next to a quota counted per 30 s: negligible.
+        return await self._send(operation, retry, paced=False)
 
     async def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -676,9 +699,14 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
         Use `with kc.keep_disconnect_protection(30) as guard:` on the sync client (renewals
         from a thread) and `async with` on the async one (from a task). Entering arms it and
         raises if KuCoin does not confirm; then it is renewed every `renew_every_s` (default a
-        third of the timeout). A failed renewal is logged (WARNING), counted
-        (`guard.failures`) and kept in `guard.last_error`, and renewing goes on;
-        `guard.trigger_time` says when KuCoin will cancel unless a renewal succeeds. If the
+        third of the timeout), counted from each renewal's start; a renewal still unanswered
+        when the next is due is abandoned (`BeatAbandoned`). Renewals skip the client's rate
+        limiter (a renewal waiting behind a bulk cancel would let KuCoin fire). A failed
+        renewal is logged (WARNING), counted (`guard.failures`) and kept in
+        `guard.last_error`, and renewing goes on; `guard.trigger_time` says when KuCoin will
+        cancel unless a renewal succeeds. If a renewal shows that the trigger time had passed
+        (KuCoin cancelled the covered orders), an ERROR says so and `guard.fired_at` records
+        it. If the
         program dies, KuCoin cancels the covered orders `timeout_s` seconds after the last
         renewal: that is the point. Leaving the block normally clears the protection
         (`clear_on_exit=False` leaves it armed); leaving it with an exception leaves it armed.
@@ -686,14 +714,14 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
         Args:
             timeout_s: Seconds, an int from 5 to 86400.
             symbols: At most 50 symbols; empty means every symbol.
-            renew_every_s: Seconds between renewals, above 0 and below `timeout_s`.
+            renew_every_s: Seconds between renewals, above 0 and at most half of `timeout_s`.
             clear_on_exit: Clear the protection when the block ends normally.
 
         Raises:
             InvalidRequest: a bad setting; nothing was sent.
         """
         return AsyncDisconnectProtectionGuard(
-            send=self._send,
+            send=self._send_unpaced,
             **self._guard_settings(timeout_s, symbols, renew_every_s, clear_on_exit),
         )
 

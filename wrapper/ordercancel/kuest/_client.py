@@ -76,6 +76,7 @@ class _KuestClientBase:
         self.max_in_flight = max_in_flight
         self.heartbeat_path = check_heartbeat_path(heartbeat_path)
         self._auth = KuestAuth(self.keys, clock)
+        self._clock = clock
         from ordercancel_kuest_api.client import (
             Client,  # with the client, not with `import ordercancel`
         )
@@ -90,7 +91,7 @@ class _KuestClientBase:
         return check_interval(
             interval_s,
             "interval_s",
-            below=KUEST_HEARTBEAT_WINDOW_S,
+            window=KUEST_HEARTBEAT_WINDOW_S,
             why="Kuest cancels every open order when no heartbeat arrives for about 10 s",
         )
 
@@ -249,16 +250,24 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
         the async one (a task). Entering posts the first heartbeat and raises if it fails; then
         each heartbeat sends the id the previous answer named. A failed heartbeat is logged
         (WARNING), counted (`hb.failures`) and kept in `hb.last_error`, and the next one is
-        sent on schedule.
+        sent on schedule: one starts every `interval_s`, and one still unanswered when the
+        next is due is abandoned (`BeatAbandoned`). Heartbeats skip the rate limiter. If two
+        accepted heartbeats were further apart than Kuest's window (measured on the client's
+        `clock`), Kuest has cancelled every open order: an ERROR says so and `hb.lapsed_at`
+        records it.
 
         Kuest cancels EVERY open order of the account about 10 seconds after the last
         heartbeat: if the program dies, and also after the block ends, however it ends.
 
         Raises:
-            InvalidRequest: `interval_s` is not a number of seconds above 0 and below 10.
+            InvalidRequest: `interval_s` is not a number of seconds above 0 and at most 5
+                (half of Kuest's window: a heartbeat may take until the next one is due).
         """
         return HeartbeatKeeper(
-            send=self._heartbeat, interval_s=self._keeper_interval(interval_s), retry=self.retry
+            send=self._heartbeat,
+            interval_s=self._keeper_interval(interval_s),
+            retry=self.retry,
+            clock=self._clock,
         )
 
     def list_open_orders(self) -> tuple[KuestOpenOrder, ...]:
@@ -432,16 +441,24 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
         the async one (a task). Entering posts the first heartbeat and raises if it fails; then
         each heartbeat sends the id the previous answer named. A failed heartbeat is logged
         (WARNING), counted (`hb.failures`) and kept in `hb.last_error`, and the next one is
-        sent on schedule.
+        sent on schedule: one starts every `interval_s`, and one still unanswered when the
+        next is due is abandoned (`BeatAbandoned`). Heartbeats skip the rate limiter. If two
+        accepted heartbeats were further apart than Kuest's window (measured on the client's
+        `clock`), Kuest has cancelled every open order: an ERROR says so and `hb.lapsed_at`
+        records it.
 
         Kuest cancels EVERY open order of the account about 10 seconds after the last
         heartbeat: if the program dies, and also after the block ends, however it ends.
 
         Raises:
-            InvalidRequest: `interval_s` is not a number of seconds above 0 and below 10.
+            InvalidRequest: `interval_s` is not a number of seconds above 0 and at most 5
+                (half of Kuest's window: a heartbeat may take until the next one is due).
         """
         return AsyncHeartbeatKeeper(
-            send=self._heartbeat, interval_s=self._keeper_interval(interval_s), retry=self.retry
+            send=self._heartbeat,
+            interval_s=self._keeper_interval(interval_s),
+            retry=self.retry,
+            clock=self._clock,
         )
 
     async def list_open_orders(self) -> tuple[KuestOpenOrder, ...]:
