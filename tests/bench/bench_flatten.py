@@ -10,7 +10,8 @@ round trip away, which is what flattening the accounts at once overlaps.
 
 For each latency it prints the time to flatten and verify all 20 with `aflatten` and `flatten`,
 against one account alone (the slower of a KuCoin and a Kuest one; the target: all 20 within
-1.5x of one), and the simulators' CPU during the 20 (to see whether they were the bottleneck).
+1.5x of one), and the CPU the clients and the simulators used during the 20 (to see what
+bounds the run: on 2 CPUs, 20 accounts' CPU does not fit in one account's round trips).
 Then the `ordercancel panic` command's own overhead (interpreter start, imports, config, keys),
 measured as its wall time minus the flatten time it reports, at the first latency given.
 Numbers are printed, never asserted.
@@ -86,8 +87,8 @@ def served(kucoin: int, kuest: int, latency_ms: float) -> Iterator[Served]:
         process.wait(timeout=30)
 
 
-def _time_async(server: Served) -> float:
-    async def run() -> float:
+def _time_async(server: Served) -> tuple[float, float]:
+    async def run() -> tuple[float, float]:
         clients = {
             f"{venue}-{i}": (
                 AsyncKucoinSpotCancelOrder(keys=keys, base_url=server.kucoin_url)
@@ -96,18 +97,18 @@ def _time_async(server: Served) -> float:
             )
             for i, (venue, keys) in enumerate(server.accounts)
         }
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         reports = await aflatten(clients, DEADLINE_S)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         for client in clients.values():
             await client.aclose()
         assert all(r.flat for r in reports), reports
-        return elapsed
+        return elapsed, cpu
 
     return asyncio.run(run())
 
 
-def _time_sync(server: Served) -> float:
+def _time_sync(server: Served) -> tuple[float, float]:
     clients = {
         f"{venue}-{i}": (
             KucoinSpotCancelOrder(keys=keys, base_url=server.kucoin_url)
@@ -116,24 +117,24 @@ def _time_sync(server: Served) -> float:
         )
         for i, (venue, keys) in enumerate(server.accounts)
     }
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     reports = flatten(clients, DEADLINE_S)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     for client in clients.values():
         client.close()
     assert all(r.flat for r in reports), reports
-    return elapsed
+    return elapsed, cpu
 
 
-def _measure(kind: str, kucoin: int, kuest: int, latency_ms: float) -> tuple[float, float]:
-    """(seconds to flatten and verify, the simulators' CPU seconds meanwhile)."""
+def _measure(kind: str, kucoin: int, kuest: int, latency_ms: float) -> tuple[float, float, float]:
+    """(seconds to flatten and verify, the clients' CPU seconds, the simulators' meanwhile)."""
     with served(kucoin, kuest, latency_ms) as server:
         before = server.probe()
-        seconds = (_time_async if kind == "async" else _time_sync)(server)
+        seconds, cpu = (_time_async if kind == "async" else _time_sync)(server)
         after = server.probe()
         assert after["open"] == 0, after  # what the reports call flat is flat in the books
         assert after["all_delayed"], "the planned delays ran out"
-        return seconds, after["cpu_s"] - before["cpu_s"]
+        return seconds, cpu, after["cpu_s"] - before["cpu_s"]
 
 
 def _command(latency_ms: float) -> tuple[float, float]:
@@ -200,13 +201,14 @@ def main() -> None:
                 _measure(kind, ACCOUNTS_PER_VENUE, ACCOUNTS_PER_VENUE, latency)
                 for _ in range(args.runs)
             ]
-            all_20 = statistics.median(s for s, _ in many)
-            server_cpu = statistics.median(c for _, c in many)
+            all_20, client_cpu, server_cpu = (
+                statistics.median(m[i] for m in many) for i in range(3)
+            )
             print(
                 f"latency {latency:g} ms, {kind:5}: one account alone: kucoin {_ms(one[0])}, "
                 f"kuest {_ms(one[1])}; all 20: {_ms(all_20)} = {all_20 / max(one):.2f}x the "
-                f"slower single account (target <= 1.5x); simulators' CPU meanwhile "
-                f"{_ms(server_cpu)}",
+                f"slower single account (target <= 1.5x); CPU during the 20: clients "
+                f"{_ms(client_cpu)}, simulators {_ms(server_cpu)}",
                 flush=True,
             )
     command = [_command(latencies[0]) for _ in range(args.runs)]
