@@ -10,7 +10,8 @@ round trip away, which is what flattening the accounts at once overlaps.
 
 For each latency it prints the time to flatten and verify all 20 with `aflatten` and `flatten`,
 against one account alone (the slower of a KuCoin and a Kuest one; the target: all 20 within
-1.5x of one), and the CPU the clients and the simulators used during the 20 (to see what
+1.5x of one; also the ratio of the best runs, the least disturbed by other work on a shared
+machine), and the CPU the clients and the simulators used during the 20 (to see what
 bounds the run: on 2 CPUs, 20 accounts' CPU does not fit in one account's round trips).
 Then the `ordercancel panic` command's own overhead (interpreter start, imports, config, keys),
 measured as its wall time minus the flatten time it reports, at the first latency given.
@@ -187,16 +188,18 @@ def main() -> None:
     latencies = [float(x) for x in args.latency_ms.split(",")]
     print(f"{ACCOUNTS_PER_VENUE * 2} accounts x {ORDERS} orders over 5 symbols; median of "
           f"{args.runs} runs; simulators served in their own process on 127.0.0.1; "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPUs")  # fmt: skip
+          f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f}")  # fmt: skip
     for latency in latencies:
         for kind in ("async", "sync"):
-            one = [
-                statistics.median(
+            ones = [
+                [
                     _measure(kind, int(venue == "kucoin"), int(venue == "kuest"), latency)[0]
                     for _ in range(args.runs)
-                )
+                ]
                 for venue in ("kucoin", "kuest")
             ]
+            one = [statistics.median(times) for times in ones]
             many = [
                 _measure(kind, ACCOUNTS_PER_VENUE, ACCOUNTS_PER_VENUE, latency)
                 for _ in range(args.runs)
@@ -204,11 +207,12 @@ def main() -> None:
             all_20, client_cpu, server_cpu = (
                 statistics.median(m[i] for m in many) for i in range(3)
             )
+            best = min(m[0] for m in many) / max(min(times) for times in ones)
             print(
                 f"latency {latency:g} ms, {kind:5}: one account alone: kucoin {_ms(one[0])}, "
                 f"kuest {_ms(one[1])}; all 20: {_ms(all_20)} = {all_20 / max(one):.2f}x the "
-                f"slower single account (target <= 1.5x); CPU during the 20: clients "
-                f"{_ms(client_cpu)}, simulators {_ms(server_cpu)}",
+                f"slower single account (best runs: {best:.2f}x; target <= 1.5x); CPU during "
+                f"the 20: clients {_ms(client_cpu)}, simulators {_ms(server_cpu)}",
                 flush=True,
             )
     command = [_command(latencies[0]) for _ in range(args.runs)]
@@ -217,7 +221,7 @@ def main() -> None:
     print(
         f"panic command, 20 accounts, latency {latencies[0]:g} ms: wall {wall * 1000:.0f} ms, of "
         f"which flatten {inside * 1000:.0f} ms; the command's own overhead "
-        f"{(wall - inside) * 1000:.0f} ms"
+        f"{(wall - inside) * 1000:.0f} ms; load average now {os.getloadavg()[0]:.1f}"
     )
 
 
