@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
 
+import httpx
 import pytest
 from conftest import Twin
 from ordercancel import (
@@ -221,3 +223,79 @@ def test_kuest_leftovers_are_cancelled_in_batches_not_one_request_per_order(
     methods = [(r.method, r.raw_target.split("?")[0]) for r in qx.received]
     assert ("DELETE", "/orders") in methods
     assert ("DELETE", "/order") not in methods
+
+
+class _Overlap:
+    """Counts KuCoin's per-symbol listings in flight at once; each waits (up to 1 s) for the
+    others, so listings sent side by side meet and listings sent one after another never do."""
+
+    PATH = "/api/v1/hf/orders/active"  # `?symbol=`: one symbol's open orders
+
+    def __init__(self, symbols: int) -> None:
+        self.symbols = symbols
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most = 0
+        self.all_in = threading.Event()
+
+    def enter(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            if self.in_flight >= self.symbols:
+                self.all_in.set()
+
+    def leave(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+
+
+class _SyncSeen(httpx.BaseTransport):
+    def __init__(self, overlap: _Overlap) -> None:
+        self.overlap, self.inner = overlap, httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path != _Overlap.PATH:
+            return self.inner.handle_request(request)
+        self.overlap.enter()
+        try:
+            self.overlap.all_in.wait(1.0)
+            return self.inner.handle_request(request)
+        finally:
+            self.overlap.leave()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class _AsyncSeen(httpx.AsyncBaseTransport):
+    def __init__(self, overlap: _Overlap) -> None:
+        self.overlap, self.inner = overlap, httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path != _Overlap.PATH:
+            return await self.inner.handle_async_request(request)
+        self.overlap.enter()
+        try:
+            for _ in range(100):  # up to 1 s
+                if self.overlap.all_in.is_set():
+                    break
+                await asyncio.sleep(0.01)
+            return await self.inner.handle_async_request(request)
+        finally:
+            self.overlap.leave()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_kucoin_symbols_are_listed_side_by_side_not_one_after_another(twin: Twin, served) -> None:
+    """A verification round lists every symbol at once: one round trip, not one per symbol."""
+    kx = KucoinExchange(cancel_delay_s=0.5)  # queued: the first listing still shows 3 symbols
+    _fill_kucoin(kx, 30)
+    overlap = _Overlap(len(SYMBOLS))
+    transport = (_AsyncSeen if twin.is_async else _SyncSeen)(overlap)
+    (report,) = twin.flatten({"kc": twin.kucoin(kx.keys, served(kx), transport=transport)})
+    assert report.status == "flat", report
+    assert _open_kucoin(kx) == set()
+    assert overlap.most == len(SYMBOLS)

@@ -30,6 +30,7 @@ MAX_DEADLINE_S = 3600.0
 _FIRST_PAUSE_S = 0.05  # between rounds while orders stay listed (KuCoin's cancels are queued)
 _MAX_PAUSE_S = 0.5
 _GRACE_S = 2.0  # how long past the deadline a call in flight (the last listing) may take
+_MAX_SYMBOLS_AT_ONCE = 16  # KuCoin symbols listed (or cancelled) side by side by `flatten`
 _GIVE_UP_ON = (AuthenticationError, PermissionDenied)  # waiting does not fix these
 
 
@@ -253,6 +254,21 @@ def _kucoin_listing(symbols: Iterable[str], listings: Iterable[Iterable[Any]]) -
     return _Listing(orders, tuple(unexplained))
 
 
+def _side_by_side(call: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+    """`call(item)` for every item at once, one thread each, as `aflatten` gathers them.
+
+    Returns the results in the order of the items; when some raise, raises the exception of
+    the first of them in that order, once all have finished.
+    """
+    items = list(items)
+    if len(items) < 2:
+        return [call(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(items), _MAX_SYMBOLS_AT_ONCE)) as pool:
+        return list(pool.map(call, items))
+
+
 def _run_sync(client: SyncClient, step: _Step) -> Any:
     if isinstance(step, _Pause):
         time.sleep(step.seconds)
@@ -262,11 +278,11 @@ def _run_sync(client: SyncClient, step: _Step) -> Any:
             return client.cancel_all_orders()
         if isinstance(step, _List):
             symbols = client.list_active_symbols()
-            return _kucoin_listing(symbols, [client.list_open_orders(s) for s in symbols])
-        errors: dict[str, Exception | None] = {}
-        for symbol, ids in step.by_symbol.items():
-            errors.update(_outcome_errors(client.cancel_orders(ids, symbol)))
-        return errors
+            return _kucoin_listing(symbols, _side_by_side(client.list_open_orders, symbols))
+        groups = _side_by_side(
+            lambda pair: client.cancel_orders(pair[1], pair[0]), step.by_symbol.items()
+        )
+        return {k: v for outcomes in groups for k, v in _outcome_errors(outcomes).items()}
     if isinstance(step, _CancelAll):
         return client.cancel_all()
     if isinstance(step, _List):
@@ -366,9 +382,11 @@ def flatten(
 
     All accounts run at once, one thread each. For each: cancel all, list what is still open,
     cancel each leftover by its id, and repeat until a listing comes back empty (verified flat)
-    or `deadline_s` passes. One account's failure (bad keys, venue down) never stops the
-    others: it ends in its own report. A call still in flight at the deadline is waited for
-    at most 2 s more; the account is then "unverified" (its thread finishes in the background).
+    or `deadline_s` passes; a KuCoin account's symbols are listed, and their leftovers
+    cancelled, side by side (up to 16 threads), as `aflatten` does. One account's failure
+    (bad keys, venue down) never stops the others: it ends in its own report. A call still
+    in flight at the deadline is waited for at most 2 s more; the account is then
+    "unverified" (its thread finishes in the background).
 
     Args:
         clients: Sync KuCoin and Kuest clients, one per account: a mapping of account names to
