@@ -26,10 +26,9 @@ from .._keepers import (
 from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, KuestInvalidHeartbeatId
 from . import _bulk
 from . import _operations as ops
-from ._envelope import KuestInvalidHeartbeatId
 from ._inputs import MAX_BATCH, check_heartbeat_path, check_order_ids
 from ._keys import KuestKeys
 from ._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled, OrderOutcome
