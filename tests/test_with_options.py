@@ -240,3 +240,51 @@ def test_async_kuest_copy_is_the_same_twin() -> None:
             assert copy.rate_limiter is kq.rate_limiter
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("venue", ["kucoin", "kuest"])
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_every_twins_copy_cancels_through_the_simulator(venue: str, mode: str) -> None:
+    """All four clients: a copy's requests are signed and accepted by the venue's model."""
+    from ordercancel.testing import KucoinExchange, KuestExchange
+
+    exchange: Any = KucoinExchange() if venue == "kucoin" else KuestExchange()
+    order = exchange.add_order()
+    cls: Any = {
+        ("sync", "kucoin"): KucoinSpotCancelOrder,
+        ("async", "kucoin"): AsyncKucoinSpotCancelOrder,
+        ("sync", "kuest"): KuestCancelOrder,
+        ("async", "kuest"): AsyncKuestCancelOrder,
+    }[(mode, venue)]
+    client = cls(keys=exchange.keys, transport=exchange.transport())
+    copy = client.with_options(timeout=httpx.Timeout(2.0))
+    args = (order.order_id, order.symbol) if venue == "kucoin" else (order.order_id,)
+    method = "cancel_order_by_order_id" if venue == "kucoin" else "cancel_order"
+
+    async def run_async() -> None:
+        await getattr(copy, method)(*args)
+        await copy.aclose()
+        await client.aclose()
+
+    if mode == "sync":
+        getattr(copy, method)(*args)
+        copy.close()
+        client.close()
+    else:
+        asyncio.run(run_async())
+    assert exchange.order(order.order_id).state in {"cancelled", "canceled"}
+
+
+def test_a_copy_of_a_client_on_your_http_client_leaves_it_yours(server: _Server) -> None:
+    with httpx.Client() as yours:
+        kc = KucoinSpotCancelOrder(keys=KEYS, base_url=server.url, http_client=yours)
+        copy = kc.with_options(keys=OTHER_KEYS)
+        copy.cancel_order_by_order_id(FAST_ID, "BTC-USDT")
+        copy.close()
+        kc.close()
+        assert not yours.is_closed  # neither closes a client you passed in
+        kc.cancel_order_by_order_id(FAST_ID, "BTC-USDT")
+        assert server.connections() == 1  # the copy used your client's connection
+        again = kc.with_options()
+    with pytest.raises(ClientClosedError):  # your client closed: its pool is gone
+        again.cancel_order_by_order_id(FAST_ID, "BTC-USDT")
