@@ -13,7 +13,7 @@ from ._keepers import (
     HeartbeatKeeper,
 )
 from ._limiter import RateLimiter
-from ._retry import OrderGoneAfterRetry, RetryPolicy
+from ._retry import RetryPolicy
 from .errors import (
     APIConnectionError,
     APIError,
@@ -22,7 +22,26 @@ from .errors import (
     ClientClosedError,
     ConfigurationError,
     InvalidRequest,
+    KucoinAPIError,
+    KucoinAuthenticationError,
+    KucoinCancelAllIncomplete,
+    KucoinOrderNotCancellable,
+    KucoinOrderStillOpen,
+    KucoinRateLimited,
+    KucoinServerError,
+    KucoinUnexpectedResponse,
+    KuestAPIError,
+    KuestAuthenticationError,
+    KuestCancelIncomplete,
+    KuestInvalidHeartbeatId,
+    KuestOrderNotCancellable,
+    KuestOrderNotFound,
+    KuestPermissionDenied,
+    KuestRateLimited,
+    KuestServerError,
+    KuestUnexpectedResponse,
     OrderCancelError,
+    OrderGoneAfterRetry,
     OrderNotCancellable,
     OrderNotFound,
     PermissionDenied,
@@ -34,16 +53,6 @@ from .errors import (
     WrongEventLoopError,
 )
 from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder, spot_rate_limiter
-from .kucoin._envelope import (
-    KucoinAPIError,
-    KucoinAuthenticationError,
-    KucoinCancelAllIncomplete,
-    KucoinOrderNotCancellable,
-    KucoinOrderStillOpen,
-    KucoinRateLimited,
-    KucoinServerError,
-    KucoinUnexpectedResponse,
-)
 from .kucoin._keys import KucoinKeys
 from .kucoin._results import (
     CancelAllResult,
@@ -58,18 +67,6 @@ from .kucoin._results import (
     SyncCancelResult,
 )
 from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
-from .kuest._envelope import (
-    KuestAPIError,
-    KuestAuthenticationError,
-    KuestCancelIncomplete,
-    KuestInvalidHeartbeatId,
-    KuestOrderNotCancellable,
-    KuestOrderNotFound,
-    KuestPermissionDenied,
-    KuestRateLimited,
-    KuestServerError,
-    KuestUnexpectedResponse,
-)
 from .kuest._keys import KuestKeys
 from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled, OrderOutcome
 

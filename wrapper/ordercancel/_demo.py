@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._retry import RetryPolicy
-from .errors import OrderNotCancellable, OrderNotFound
+from .errors import KucoinCancelAllIncomplete, OrderNotCancellable, OrderNotFound
 from .kucoin._client import KucoinSpotCancelOrder
-from .kucoin._envelope import KucoinCancelAllIncomplete
 from .kucoin._results import (
     ClientOrderCancelAccepted,
     OrderCancelAccepted,

@@ -30,8 +30,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from ._retry import RetryPolicy
-from .errors import InvalidRequest
-from .kuest._envelope import KuestInvalidHeartbeatId
+from .errors import BeatAbandoned, InvalidRequest, KuestInvalidHeartbeatId
 
 if TYPE_CHECKING:
     from ._http import Operation
@@ -60,10 +59,6 @@ def check_interval(value: object, name: str, *, window: float, why: str) -> floa
             f"({why}; a renewal may take until the next one is due)"
         )
     return float(value)
-
-
-class BeatAbandoned(TimeoutError):
-    """A background beat got no answer before the next beat was due; it was given up."""
 
 
 class _Keeper:

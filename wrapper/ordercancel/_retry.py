@@ -34,6 +34,7 @@ from .errors import (
     APIConnectionError,
     ConfigurationError,
     OrderCancelError,
+    OrderGoneAfterRetry,
     OrderNotCancellable,
     RateLimited,
     RateLimitWaitTooLong,
@@ -81,25 +82,6 @@ class RetryPolicy:
 
 
 DEFAULT_RETRY = RetryPolicy()
-
-
-class OrderGoneAfterRetry(OrderCancelError):
-    """A retried cancel found the order gone, and an earlier attempt may have cancelled it.
-
-    Neither a plain success nor a plain failure: check the order's state to be sure.
-
-    Attributes:
-        earlier: The error of the attempt that may have reached the venue.
-        final: The "not found / not cancellable" error of the last attempt.
-    """
-
-    def __init__(self, earlier: OrderCancelError, final: OrderNotCancellable) -> None:
-        super().__init__(
-            f"the order was gone on retry; the earlier attempt may have cancelled it "
-            f"(earlier: {earlier}; then: {final})"
-        )
-        self.earlier = earlier
-        self.final = final
 
 
 class RetryState:

@@ -24,7 +24,6 @@ from decimal import Decimal
 from typing import Any, NoReturn
 
 from . import errors
-from ._retry import OrderGoneAfterRetry
 from .kucoin._client import DEFAULT_BASE_URL as KUCOIN_URL
 from .kucoin._client import KucoinSpotCancelOrder
 from .kuest._client import DEFAULT_BASE_URL as KUEST_URL
@@ -53,7 +52,7 @@ _EXIT_BY_ERROR: tuple[tuple[type[BaseException], int], ...] = (
     (errors.RateLimited, RATE_LIMITED),
     (errors.RateLimitWaitTooLong, RATE_LIMITED),
     (errors.APIConnectionError, TRANSPORT),
-    (OrderGoneAfterRetry, MAYBE_CANCELLED),
+    (errors.OrderGoneAfterRetry, MAYBE_CANCELLED),
 )
 
 

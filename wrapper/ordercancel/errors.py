@@ -8,6 +8,7 @@ Every error the library raises on purpose derives from `OrderCancelError`:
     ├── APIConnectionError                    no answer came back (connect, read, write)
     │   └── APITimeoutError                   a timeout expired
     ├── OrderGoneAfterRetry                   a retry found the order gone: maybe our own cancel
+    ├── BeatAbandoned (also TimeoutError)     a keeper's beat unanswered when the next was due
     ├── RateLimitWaitTooLong                  the client-side limiter has no slot in time: not sent
     ├── ClientClosedError                     a call on a closed client; nothing sent
     ├── WrongEventLoopError                   an async client called in another event loop
@@ -19,8 +20,24 @@ Every error the library raises on purpose derives from `OrderCancelError`:
         │   └── OrderNotFound                 the venue says it does not know the order
         ├── ServerError                       5xx
         ├── UnexpectedResponse                a body that is not the documented shape
-        ├── KucoinAPIError                    .code, .msg, .rate_limit (+ leaves as above)
-        └── KuestAPIError                     .error (+ leaves as above)
+        ├── KucoinAPIError                    .code, .msg, .rate_limit
+        │   ├── KucoinAuthenticationError     (also AuthenticationError)
+        │   ├── KucoinRateLimited             (also RateLimited)
+        │   ├── KucoinOrderNotCancellable     (also OrderNotCancellable)
+        │   ├── KucoinServerError             (also ServerError)
+        │   ├── KucoinUnexpectedResponse      (also UnexpectedResponse)
+        │   ├── KucoinCancelAllIncomplete     .result: some symbols failed
+        │   └── KucoinOrderStillOpen          .state: a sync cancel left the order open
+        └── KuestAPIError                     .error
+            ├── KuestAuthenticationError      (also AuthenticationError)
+            ├── KuestPermissionDenied         (also PermissionDenied)
+            ├── KuestOrderNotFound            (also OrderNotFound)
+            ├── KuestOrderNotCancellable      (also OrderNotCancellable)
+            ├── KuestRateLimited              (also RateLimited)
+            ├── KuestServerError              (also ServerError)
+            ├── KuestUnexpectedResponse       (also UnexpectedResponse)
+            ├── KuestCancelIncomplete         .report: some orders were not canceled
+            └── KuestInvalidHeartbeatId       .heartbeat_id: Kuest named another id
 
 `ClientClosedError` and `WrongEventLoopError` are also `RuntimeError`s (what httpx and asyncio
 raise in those cases), and mean a mistake in the calling code: no request was sent.
@@ -34,16 +51,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .kucoin._results import CancelAllResult, SyncCancelResult
+    from .kuest._results import KuestCancelReport
 
 __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
+    "BeatAbandoned",
     "ClientClosedError",
     "ConfigurationError",
     "InvalidRequest",
+    "KucoinAPIError",
+    "KucoinAuthenticationError",
+    "KucoinCancelAllIncomplete",
+    "KucoinOrderNotCancellable",
+    "KucoinOrderStillOpen",
+    "KucoinRateLimited",
+    "KucoinServerError",
+    "KucoinUnexpectedResponse",
+    "KuestAPIError",
+    "KuestAuthenticationError",
+    "KuestCancelIncomplete",
+    "KuestInvalidHeartbeatId",
+    "KuestOrderNotCancellable",
+    "KuestOrderNotFound",
+    "KuestPermissionDenied",
+    "KuestRateLimited",
+    "KuestServerError",
+    "KuestUnexpectedResponse",
     "OrderCancelError",
+    "OrderGoneAfterRetry",
     "OrderNotCancellable",
     "OrderNotFound",
     "PermissionDenied",
@@ -128,6 +170,32 @@ class WrongEventLoopError(OrderCancelError, RuntimeError):
     """
 
 
+class OrderGoneAfterRetry(OrderCancelError):
+    """A retried cancel found the order gone, and an earlier attempt may have cancelled it.
+
+    Neither a plain success nor a plain failure: check the order's state to be sure.
+
+    Attributes:
+        earlier: The error of the attempt that may have reached the venue.
+        final: The "not found / not cancellable" error of the last attempt.
+    """
+
+    def __init__(self, earlier: OrderCancelError, final: OrderNotCancellable) -> None:
+        super().__init__(
+            f"the order was gone on retry; the earlier attempt may have cancelled it "
+            f"(earlier: {earlier}; then: {final})"
+        )
+        self.earlier = earlier
+        self.final = final
+
+
+class BeatAbandoned(OrderCancelError, TimeoutError):
+    """A keeper's background beat got no answer before the next was due; it was given up.
+
+    Never raised to the caller: a keeper keeps it in `last_error` and counts it as a failure.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class RateLimitInfo:
     """The rate-limit headers of one answer; each is None when absent or unreadable.
@@ -198,3 +266,142 @@ class ServerError(APIError):
 
 class UnexpectedResponse(APIError):
     """The body is not the documented shape (HTML, empty, truncated, wrong fields)."""
+
+
+class KucoinAPIError(APIError):
+    """KuCoin answered with something other than success.
+
+    Attributes:
+        code: KuCoin's code ("400100", ...), or None when the body had none.
+        msg: KuCoin's message, or None.
+        rate_limit: The `gw-ratelimit-*` headers of the answer.
+    """
+
+    venue = "kucoin"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None,
+        msg: str | None,
+        body: bytes,
+        headers: Mapping[str, str],
+    ) -> None:
+        from .kucoin._envelope import rate_limit_info  # loaded: the envelope raises this
+
+        self.code = code
+        self.msg = msg
+        self.rate_limit = rate_limit_info(headers)
+        reset = self.rate_limit.reset_ms
+        retry_after = reset / 1000 if reset is not None and isinstance(self, RateLimited) else None
+        super().__init__(
+            message, status_code=status_code, body=body, headers=headers, retry_after=retry_after
+        )
+
+
+class KucoinAuthenticationError(KucoinAPIError, AuthenticationError):
+    """Codes 400001-400009: headers, key, passphrase, signature, timestamp, IP or permission."""
+
+
+class KucoinRateLimited(KucoinAPIError, RateLimited):
+    """Code 429000: the Spot pool is spent; `retry_after` is `gw-ratelimit-reset` in seconds."""
+
+
+class KucoinOrderNotCancellable(KucoinAPIError, OrderNotCancellable):
+    """Code 400100 saying the order does not exist or can no longer be cancelled."""
+
+
+class KucoinServerError(KucoinAPIError, ServerError):
+    """Code 500000 or HTTP 5xx."""
+
+
+class KucoinUnexpectedResponse(KucoinAPIError, UnexpectedResponse):
+    """The body is not a KuCoin envelope of the documented shape."""
+
+
+class KucoinCancelAllIncomplete(KucoinAPIError):
+    """Cancel-all succeeded for some symbols only; `result` lists both sides."""
+
+    result: CancelAllResult
+
+
+class KucoinOrderStillOpen(KucoinAPIError):
+    """A sync cancel finished with the order still open (`status` "open"): it was NOT cancelled.
+
+    KuCoin answered with success, but the order is live; `state` holds its sizes.
+    """
+
+    state: SyncCancelResult
+
+
+class KuestAPIError(APIError):
+    """Kuest answered with something other than success.
+
+    Attributes:
+        error: Kuest's message (`error`, or `message`, or the not-canceled reason), or None.
+    """
+
+    venue = "kuest"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        error: str | None,
+        body: bytes,
+        headers: Mapping[str, str],
+    ) -> None:
+        from .kuest._envelope import retry_after_seconds  # loaded: the envelope raises this
+
+        self.error = error
+        retry_after = retry_after_seconds(headers) if isinstance(self, RateLimited) else None
+        super().__init__(
+            message, status_code=status_code, body=body, headers=headers, retry_after=retry_after
+        )
+
+
+class KuestAuthenticationError(KuestAPIError, AuthenticationError):
+    """HTTP 401: missing or wrong credentials or signature."""
+
+
+class KuestPermissionDenied(KuestAPIError, PermissionDenied):
+    """HTTP 403: the order belongs to another user."""
+
+
+class KuestOrderNotFound(KuestAPIError, OrderNotFound):
+    """HTTP 404, or a not-canceled reason saying the order is unknown."""
+
+
+class KuestOrderNotCancellable(KuestAPIError, OrderNotCancellable):
+    """HTTP 409, or a not-canceled reason saying it is already filled or cancelled."""
+
+
+class KuestRateLimited(KuestAPIError, RateLimited):
+    """HTTP 429; `retry_after` comes from the Retry-After header when present."""
+
+
+class KuestServerError(KuestAPIError, ServerError):
+    """HTTP 5xx."""
+
+
+class KuestUnexpectedResponse(KuestAPIError, UnexpectedResponse):
+    """A body that is not one of the documented shapes."""
+
+
+class KuestCancelIncomplete(KuestAPIError):
+    """A cancel-all or cancel-market call left orders uncancelled; `report` lists both sides."""
+
+    report: KuestCancelReport
+
+
+class KuestInvalidHeartbeatId(KuestAPIError):
+    """HTTP 400 "Invalid Heartbeat ID": the id sent is not Kuest's current one.
+
+    `heartbeat()` answers this once by continuing with the id Kuest named; raised only when
+    that fails too. `heartbeat_id` is the id Kuest named.
+    """
+
+    heartbeat_id: str

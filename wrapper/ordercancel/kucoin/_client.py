@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
-from .._http import (
-    DEFAULT_TIMEOUT,
-    Operation,
-    asend,
-    async_http_client,
-    check_base_url,
-    logger,
-    send,
-    sync_http_client,
+from .._client_base import (
+    KEEP,
+    AsyncClient,
+    ClientBase,
+    HttpT,
+    Keep,
+    SyncClient,
+    TransportT,
 )
+from .._http import DEFAULT_TIMEOUT, Operation, ResponseHook, logger
 from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard, check_interval
-from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
-from ..errors import ConfigurationError, InvalidRequest, RateLimitInfo
+from ..errors import ConfigurationError, InvalidRequest, KucoinAPIError, RateLimitInfo
 from ..kuest import _bulk  # one outcome per id, shared with Kuest's cancel_orders
 from ..kuest._results import OrderOutcome
 from . import _operations as ops
-from ._envelope import STALE_TIMESTAMP, KucoinAPIError, rate_limit_info
+from ._envelope import STALE_TIMESTAMP, rate_limit_info
 from ._inputs import DCP_CLEAR, check_order_ids, check_symbol, check_symbols, check_timeout_s
 from ._keys import KucoinKeys
 from ._results import (
@@ -88,34 +87,102 @@ def _check_max_in_flight(max_in_flight: int) -> None:
         raise InvalidRequest(f"max_in_flight must be an int of at least 1, got {max_in_flight!r}")
 
 
-class _KucoinClientBase:
-    """Construction shared by the twins: keys, signer and the generated client."""
+class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
+    """What the twins share: KuCoin's options, signer, clock offset and readouts."""
+
+    _auth: KucoinAuth
 
     def __init__(
         self,
         *,
-        keys: KucoinKeys | None,
-        base_url: str,
-        timeout: httpx.Timeout,
-        retry: RetryPolicy,
-        rate_limiter: RateLimiter | None,
-        clock: Callable[[], int],
+        keys: KucoinKeys | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: TransportT | None = None,
+        http_client: HttpT | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        rate_limiter: RateLimiter | None = None,
+        clock: Callable[[], int] = now_ms,
     ) -> None:
-        self.keys = keys if keys is not None else KucoinKeys.from_env()
-        self.base_url = check_base_url(base_url)
-        self.timeout = timeout
-        self.retry = retry
-        self.rate_limiter = rate_limiter
+        options: dict[str, Any] = {
+            "keys": keys,
+            "base_url": base_url,
+            "timeout": timeout,
+            "retry": retry,
+            "rate_limiter": rate_limiter,
+            "clock": clock,
+        }
+        self._setup(options, transport=transport, http_client=http_client, lender=None)
+
+    def _setup(
+        self,
+        options: dict[str, Any],
+        *,
+        transport: TransportT | None,
+        http_client: HttpT | None,
+        lender: HttpT | None,
+    ) -> None:
+        if options["keys"] is None:
+            options["keys"] = KucoinKeys.from_env()
         self.rate_limit = RateLimitInfo()
         """The `gw-ratelimit-*` values of the last answer."""
-        self._clock = clock
-        self._auth = KucoinAuth(self.keys, clock)
+        super()._setup(options, transport=transport, http_client=http_client, lender=lender)
+
+    def _signer(self) -> KucoinAuth:
+        return KucoinAuth(self.keys, self._clock)
+
+    def _generated_client(self) -> Any:
         from ordercancel_kucoin_api.client import (
             Client,  # with the client, not with `import ordercancel`
         )
 
-        self._api = Client(base_url=base_url, timeout=timeout)
         ops.preload()  # here, not on the first cancel
+        return Client(base_url=self.base_url, timeout=self.timeout)
+
+    def _response_hook(self) -> ResponseHook:
+        return self._on_response
+
+    def with_options(
+        self,
+        *,
+        keys: KucoinKeys | Keep = KEEP,
+        base_url: str | Keep = KEEP,
+        timeout: httpx.Timeout | Keep = KEEP,
+        retry: RetryPolicy | Keep = KEEP,
+        rate_limiter: RateLimiter | Keep | None = KEEP,
+        clock: Callable[[], int] | Keep = KEEP,
+    ) -> Self:
+        """A copy of this client with the options given, sending through the same connections.
+
+        Each option left out keeps this client's value: the copy shares the rate limiter
+        unless given one (`rate_limiter=None` turns pacing off for the copy), and the clock
+        offset measured so far (`sync_time`) unless given a clock. Closing the copy leaves
+        this client and its connections open; closing this client closes the copy's
+        connections too (see "Copies" in the clients reference).
+
+        Args:
+            keys: Another API key (e.g. a sub-account's).
+            base_url: Another base URL.
+            timeout: Another httpx.Timeout for each attempt.
+            retry: Another retry policy.
+            rate_limiter: Another limiter, or None for none.
+            clock: Another clock (Unix milliseconds).
+
+        Raises:
+            ClientClosedError: this client, or the one whose connections it uses, is closed.
+            ConfigurationError: a bad base URL; nothing was sent.
+        """
+        copy = self._copy(
+            keys=keys,
+            base_url=base_url,
+            timeout=timeout,
+            retry=retry,
+            rate_limiter=rate_limiter,
+            clock=clock,
+        )
+        if clock is KEEP:
+            copy._auth.offset_ms = self._auth.offset_ms
+        return copy
 
     def _on_response(self, response: httpx.Response) -> None:
         info = rate_limit_info(response.headers)
@@ -156,11 +223,10 @@ class _KucoinClientBase:
             "retry": self.retry,
         }
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self.keys.api_key!r})"
 
-
-class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
+class KucoinSpotCancelOrder(
+    _KucoinClientBase[httpx.BaseTransport, httpx.Client], SyncClient[KucoinKeys]
+):
     """Cancel KuCoin Spot (HF) orders, synchronously.
 
     Args:
@@ -179,52 +245,17 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
         ConfigurationError: keys were omitted and the environment does not hold them.
     """
 
-    def __init__(
-        self,
-        *,
-        keys: KucoinKeys | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-        retry: RetryPolicy = DEFAULT_RETRY,
-        rate_limiter: RateLimiter | None = None,
-        clock: Callable[[], int] = now_ms,
-    ) -> None:
-        super().__init__(
-            keys=keys,
-            base_url=base_url,
-            timeout=timeout,
-            retry=retry,
-            rate_limiter=rate_limiter,
-            clock=clock,
-        )
-        self._owns_http_client = http_client is None
-        self._api.set_httpx_client(
-            sync_http_client(
-                base_url=base_url,
-                auth=self._auth,
-                timeout=timeout,
-                transport=transport,
-                http_client=http_client,
-                on_response=self._on_response,
-            )
-        )
-
     def _send(
         self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
     ) -> T:
-        self._check_usable()  # before the limiter: a closed client books no slot
-        policy = retry or self.retry
-        limiter = self.rate_limiter if paced else None
         try:
-            return send(operation, self._api, policy, limiter)
+            return super()._send(operation, retry, paced=paced)
         except KucoinAPIError as exc:
             if not _is_stale_timestamp(exc):
                 raise
             logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
             self.sync_time()
-            return send(operation, self._api, policy, limiter)
+            return super()._send(operation, retry, paced=paced)
 
     def _send_unpaced(self, operation: Operation[T], retry: RetryPolicy) -> T:
         # A guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
@@ -298,7 +329,7 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
             APIConnectionError: no answer came back.
         """
         before = self._clock()
-        server = send(ops.get_server_timestamp(), self._api, _MEASURE_ONCE, None)
+        server = self._transmit(ops.get_server_timestamp(), _MEASURE_ONCE, None)
         return self._apply_server_time(before, server, self._clock())
 
     def cancel_order_by_order_id_sync(self, order_id: str, symbol: str) -> SyncCancelResult:
@@ -463,7 +494,9 @@ class KucoinSpotCancelOrder(_KucoinClientBase, SyncLifecycle):
         )
 
 
-class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
+class AsyncKucoinSpotCancelOrder(
+    _KucoinClientBase[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncClient[KucoinKeys]
+):
     """Cancel KuCoin Spot (HF) orders, with asyncio.
 
     Args:
@@ -482,52 +515,17 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
         ConfigurationError: keys were omitted and the environment does not hold them.
     """
 
-    def __init__(
-        self,
-        *,
-        keys: KucoinKeys | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy = DEFAULT_RETRY,
-        rate_limiter: RateLimiter | None = None,
-        clock: Callable[[], int] = now_ms,
-    ) -> None:
-        super().__init__(
-            keys=keys,
-            base_url=base_url,
-            timeout=timeout,
-            retry=retry,
-            rate_limiter=rate_limiter,
-            clock=clock,
-        )
-        self._owns_http_client = http_client is None
-        self._api.set_async_httpx_client(
-            async_http_client(
-                base_url=base_url,
-                auth=self._auth,
-                timeout=timeout,
-                transport=transport,
-                http_client=http_client,
-                on_response=self._on_response,
-            )
-        )
-
     async def _send(
         self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
     ) -> T:
-        self._check_usable()  # before the limiter: a closed client books no slot
-        policy = retry or self.retry
-        limiter = self.rate_limiter if paced else None
         try:
-            return await asend(operation, self._api, policy, limiter)
+            return await super()._send(operation, retry, paced=paced)
         except KucoinAPIError as exc:
             if not _is_stale_timestamp(exc):
                 raise
             logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
             await self.sync_time()
-            return await asend(operation, self._api, policy, limiter)
+            return await super()._send(operation, retry, paced=paced)
 
     async def _send_unpaced(self, operation: Operation[T], retry: RetryPolicy) -> T:
         # A guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
@@ -603,7 +601,7 @@ class AsyncKucoinSpotCancelOrder(_KucoinClientBase, AsyncLifecycle):
             APIConnectionError: no answer came back.
         """
         before = self._clock()
-        server = await asend(ops.get_server_timestamp(), self._api, _MEASURE_ONCE, None)
+        server = await self._transmit(ops.get_server_timestamp(), _MEASURE_ONCE, None)
         return self._apply_server_time(before, server, self._clock())
 
     async def cancel_order_by_order_id_sync(self, order_id: str, symbol: str) -> SyncCancelResult:

@@ -14,13 +14,15 @@ import httpx
 
 from .._http import RawResponse
 from ..errors import (
-    APIError,
-    AuthenticationError,
-    OrderNotCancellable,
-    RateLimited,
+    KucoinAPIError,
+    KucoinAuthenticationError,
+    KucoinCancelAllIncomplete,
+    KucoinOrderNotCancellable,
+    KucoinOrderStillOpen,
+    KucoinRateLimited,
+    KucoinServerError,
+    KucoinUnexpectedResponse,
     RateLimitInfo,
-    ServerError,
-    UnexpectedResponse,
 )
 from ._results import CancelAllResult, DataShapeError, SyncCancelResult
 
@@ -28,72 +30,6 @@ T = TypeVar("T")
 
 SUCCESS = "200000"
 STALE_TIMESTAMP = "400002"
-
-
-class KucoinAPIError(APIError):
-    """KuCoin answered with something other than success.
-
-    Attributes:
-        code: KuCoin's code ("400100", ...), or None when the body had none.
-        msg: KuCoin's message, or None.
-        rate_limit: The `gw-ratelimit-*` headers of the answer.
-    """
-
-    venue = "kucoin"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        code: str | None,
-        msg: str | None,
-        body: bytes,
-        headers: Mapping[str, str],
-    ) -> None:
-        self.code = code
-        self.msg = msg
-        self.rate_limit = rate_limit_info(headers)
-        reset = self.rate_limit.reset_ms
-        retry_after = reset / 1000 if reset is not None and isinstance(self, RateLimited) else None
-        super().__init__(
-            message, status_code=status_code, body=body, headers=headers, retry_after=retry_after
-        )
-
-
-class KucoinAuthenticationError(KucoinAPIError, AuthenticationError):
-    """Codes 400001-400009: headers, key, passphrase, signature, timestamp, IP or permission."""
-
-
-class KucoinRateLimited(KucoinAPIError, RateLimited):
-    """Code 429000: the Spot pool is spent; `retry_after` is `gw-ratelimit-reset` in seconds."""
-
-
-class KucoinOrderNotCancellable(KucoinAPIError, OrderNotCancellable):
-    """Code 400100 saying the order does not exist or can no longer be cancelled."""
-
-
-class KucoinServerError(KucoinAPIError, ServerError):
-    """Code 500000 or HTTP 5xx."""
-
-
-class KucoinUnexpectedResponse(KucoinAPIError, UnexpectedResponse):
-    """The body is not a KuCoin envelope of the documented shape."""
-
-
-class KucoinCancelAllIncomplete(KucoinAPIError):
-    """Cancel-all succeeded for some symbols only; `result` lists both sides."""
-
-    result: CancelAllResult
-
-
-class KucoinOrderStillOpen(KucoinAPIError):
-    """A sync cancel finished with the order still open (`status` "open"): it was NOT cancelled.
-
-    KuCoin answered with success, but the order is live; `state` holds its sizes.
-    """
-
-    state: SyncCancelResult
 
 
 _ERROR_BY_CODE: dict[str, type[KucoinAPIError]] = {

@@ -3,39 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, Self
 
 import httpx
 
-from .._http import (
-    DEFAULT_TIMEOUT,
-    Operation,
-    asend,
-    async_http_client,
-    check_base_url,
-    logger,
-    send,
-    sync_http_client,
+from .._client_base import (
+    KEEP,
+    AsyncClient,
+    ClientBase,
+    HttpT,
+    Keep,
+    SyncClient,
+    TransportT,
 )
+from .._http import DEFAULT_TIMEOUT, Operation, logger
 from .._keepers import (
     KUEST_HEARTBEAT_WINDOW_S,
     AsyncHeartbeatKeeper,
     HeartbeatKeeper,
     check_interval,
 )
-from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, KuestInvalidHeartbeatId
 from . import _bulk
 from . import _operations as ops
-from ._envelope import KuestInvalidHeartbeatId
 from ._inputs import MAX_BATCH, check_heartbeat_path, check_order_ids
 from ._keys import KuestKeys
 from ._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled, OrderOutcome
 from ._signing import KuestAuth, now_s
-
-T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://clob.kuest.com"
 DEFAULT_CANCELS_PER_MINUTE = 100
@@ -47,42 +43,116 @@ def _chunks(ids: list[str]) -> list[list[str]]:
     return [ids[i : i + MAX_BATCH] for i in range(0, len(ids), MAX_BATCH)]
 
 
-class _KuestClientBase:
-    """Construction shared by the twins: keys, signer, pacing and the generated client."""
+class _KuestClientBase(ClientBase[KuestKeys, TransportT, HttpT]):
+    """What the twins share: Kuest's options, signer and keepers' settings."""
 
     def __init__(
         self,
         *,
-        keys: KuestKeys | None,
-        base_url: str,
-        timeout: httpx.Timeout,
-        id_field: ops.IdField,
-        retry: RetryPolicy,
-        rate_limiter: RateLimiter | None,
-        max_in_flight: int,
-        clock: Callable[[], int],
-        heartbeat_path: str,
+        keys: KuestKeys | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: TransportT | None = None,
+        http_client: HttpT | None = None,
+        id_field: ops.IdField = "orderId",
+        retry: RetryPolicy = DEFAULT_RETRY,
+        rate_limiter: RateLimiter | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        clock: Callable[[], int] = now_s,
+        heartbeat_path: str = ops.DEFAULT_HEARTBEAT_PATH,
     ) -> None:
+        options: dict[str, Any] = {
+            "keys": keys,
+            "base_url": base_url,
+            "timeout": timeout,
+            "id_field": id_field,
+            "retry": retry,
+            "rate_limiter": rate_limiter,
+            "max_in_flight": max_in_flight,
+            "clock": clock,
+            "heartbeat_path": heartbeat_path,
+        }
+        self._setup(options, transport=transport, http_client=http_client, lender=None)
+
+    def _setup(
+        self,
+        options: dict[str, Any],
+        *,
+        transport: TransportT | None,
+        http_client: HttpT | None,
+        lender: HttpT | None,
+    ) -> None:
+        id_field = options["id_field"]
         if id_field not in ("orderId", "orderID"):
             raise ConfigurationError(f'id_field must be "orderId" or "orderID", got {id_field!r}')
-        if max_in_flight < 1:
+        if options["max_in_flight"] < 1:
             raise ConfigurationError("max_in_flight must be at least 1")
-        self.keys = keys if keys is not None else KuestKeys.from_env()
-        self.base_url = check_base_url(base_url)
-        self.timeout = timeout
-        self.id_field = id_field
-        self.retry = retry
-        self.rate_limiter = rate_limiter or RateLimiter(DEFAULT_CANCELS_PER_MINUTE, 60.0)
-        self.max_in_flight = max_in_flight
-        self.heartbeat_path = check_heartbeat_path(heartbeat_path)
-        self._auth = KuestAuth(self.keys, clock)
-        self._clock = clock
+        if options["keys"] is None:
+            options["keys"] = KuestKeys.from_env()
+        if options["rate_limiter"] is None:
+            options["rate_limiter"] = RateLimiter(DEFAULT_CANCELS_PER_MINUTE, 60.0)
+        self.id_field: ops.IdField = id_field
+        self.max_in_flight: int = options["max_in_flight"]
+        self.heartbeat_path = check_heartbeat_path(options["heartbeat_path"])
+        super()._setup(options, transport=transport, http_client=http_client, lender=lender)
+
+    def _signer(self) -> KuestAuth:
+        return KuestAuth(self.keys, self._clock)
+
+    def _generated_client(self) -> Any:
         from ordercancel_kuest_api.client import (
             Client,  # with the client, not with `import ordercancel`
         )
 
-        self._api = Client(base_url=base_url, timeout=timeout)
         ops.preload()  # here, not on the first cancel
+        return Client(base_url=self.base_url, timeout=self.timeout)
+
+    def with_options(
+        self,
+        *,
+        keys: KuestKeys | Keep = KEEP,
+        base_url: str | Keep = KEEP,
+        timeout: httpx.Timeout | Keep = KEEP,
+        id_field: ops.IdField | Keep = KEEP,
+        retry: RetryPolicy | Keep = KEEP,
+        rate_limiter: RateLimiter | Keep | None = KEEP,
+        max_in_flight: int | Keep = KEEP,
+        clock: Callable[[], int] | Keep = KEEP,
+        heartbeat_path: str | Keep = KEEP,
+    ) -> Self:
+        """A copy of this client with the options given, sending through the same connections.
+
+        Each option left out keeps this client's value: the copy shares the rate limiter
+        unless given one (`rate_limiter=None` gives it a default limiter of its own). Closing
+        the copy leaves this client and its connections open; closing this client closes the
+        copy's connections too (see "Copies" in the clients reference).
+
+        Args:
+            keys: Another L2 key set.
+            base_url: Another base URL.
+            timeout: Another httpx.Timeout for each attempt.
+            id_field: Another body id field for `cancel_order`.
+            retry: Another retry policy.
+            rate_limiter: Another limiter, or None for a default one of its own.
+            max_in_flight: Another number of cancels side by side.
+            clock: Another clock (Unix seconds).
+            heartbeat_path: Another path for `heartbeat`.
+
+        Raises:
+            ClientClosedError: this client, or the one whose connections it uses, is closed.
+            ConfigurationError: a bad setting; nothing was sent.
+        """
+        return self._copy(
+            keys=keys,
+            base_url=base_url,
+            timeout=timeout,
+            id_field=id_field,
+            retry=retry,
+            rate_limiter=rate_limiter,
+            max_in_flight=max_in_flight,
+            clock=clock,
+            heartbeat_path=heartbeat_path,
+        )
 
     def _heartbeat_operation(self, heartbeat_id: str | None) -> Operation[str]:
         return ops.post_heartbeat(heartbeat_id, self.heartbeat_path)
@@ -95,11 +165,8 @@ class _KuestClientBase:
             why="Kuest cancels every open order when no heartbeat arrives for about 10 s",
         )
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self.keys.api_key!r})"
 
-
-class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
+class KuestCancelOrder(_KuestClientBase[httpx.BaseTransport, httpx.Client], SyncClient[KuestKeys]):
     """Cancel Kuest CLOB orders, synchronously.
 
     Args:
@@ -121,47 +188,6 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
     Raises:
         ConfigurationError: missing or unusable keys, or a bad setting.
     """
-
-    def __init__(
-        self,
-        *,
-        keys: KuestKeys | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-        id_field: ops.IdField = "orderId",
-        retry: RetryPolicy = DEFAULT_RETRY,
-        rate_limiter: RateLimiter | None = None,
-        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
-        clock: Callable[[], int] = now_s,
-        heartbeat_path: str = ops.DEFAULT_HEARTBEAT_PATH,
-    ) -> None:
-        super().__init__(
-            keys=keys,
-            base_url=base_url,
-            timeout=timeout,
-            id_field=id_field,
-            retry=retry,
-            rate_limiter=rate_limiter,
-            max_in_flight=max_in_flight,
-            clock=clock,
-            heartbeat_path=heartbeat_path,
-        )
-        self._owns_http_client = http_client is None
-        self._api.set_httpx_client(
-            sync_http_client(
-                base_url=base_url,
-                auth=self._auth,
-                timeout=timeout,
-                transport=transport,
-                http_client=http_client,
-            )
-        )
-
-    def _send(self, operation: Operation[T]) -> T:
-        self._check_usable()  # before the limiter: a closed client books no slot
-        return send(operation, self._api, self.retry, self.rate_limiter)
 
     def cancel_order(self, order_id: str) -> KuestOrderCanceled:
         """Cancel the order `order_id`.
@@ -238,10 +264,10 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
 
     def _heartbeat(self, heartbeat_id: str | None, retry: RetryPolicy) -> str:
         try:
-            return send(self._heartbeat_operation(heartbeat_id), self._api, retry, None)
+            return self._transmit(self._heartbeat_operation(heartbeat_id), retry, None)
         except KuestInvalidHeartbeatId as exc:
             logger.info("Kuest named another heartbeat id: continuing with it")
-            return send(self._heartbeat_operation(exc.heartbeat_id), self._api, retry, None)
+            return self._transmit(self._heartbeat_operation(exc.heartbeat_id), retry, None)
 
     def keep_alive(self, interval_s: float = 5) -> HeartbeatKeeper:
         """A keeper posting heartbeats every `interval_s` seconds in the background.
@@ -288,7 +314,9 @@ class KuestCancelOrder(_KuestClientBase, SyncLifecycle):
         return pages.orders()
 
 
-class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
+class AsyncKuestCancelOrder(
+    _KuestClientBase[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncClient[KuestKeys]
+):
     """Cancel Kuest CLOB orders, with asyncio.
 
     Args:
@@ -310,47 +338,6 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
     Raises:
         ConfigurationError: missing or unusable keys, or a bad setting.
     """
-
-    def __init__(
-        self,
-        *,
-        keys: KuestKeys | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        id_field: ops.IdField = "orderId",
-        retry: RetryPolicy = DEFAULT_RETRY,
-        rate_limiter: RateLimiter | None = None,
-        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
-        clock: Callable[[], int] = now_s,
-        heartbeat_path: str = ops.DEFAULT_HEARTBEAT_PATH,
-    ) -> None:
-        super().__init__(
-            keys=keys,
-            base_url=base_url,
-            timeout=timeout,
-            id_field=id_field,
-            retry=retry,
-            rate_limiter=rate_limiter,
-            max_in_flight=max_in_flight,
-            clock=clock,
-            heartbeat_path=heartbeat_path,
-        )
-        self._owns_http_client = http_client is None
-        self._api.set_async_httpx_client(
-            async_http_client(
-                base_url=base_url,
-                auth=self._auth,
-                timeout=timeout,
-                transport=transport,
-                http_client=http_client,
-            )
-        )
-
-    async def _send(self, operation: Operation[T]) -> T:
-        self._check_usable()  # before the limiter: a closed client books no slot
-        return await asend(operation, self._api, self.retry, self.rate_limiter)
 
     async def cancel_order(self, order_id: str) -> KuestOrderCanceled:
         """Cancel the order `order_id`.
@@ -429,10 +416,10 @@ class AsyncKuestCancelOrder(_KuestClientBase, AsyncLifecycle):
 
     async def _heartbeat(self, heartbeat_id: str | None, retry: RetryPolicy) -> str:
         try:
-            return await asend(self._heartbeat_operation(heartbeat_id), self._api, retry, None)
+            return await self._transmit(self._heartbeat_operation(heartbeat_id), retry, None)
         except KuestInvalidHeartbeatId as exc:
             logger.info("Kuest named another heartbeat id: continuing with it")
-            return await asend(self._heartbeat_operation(exc.heartbeat_id), self._api, retry, None)
+            return await self._transmit(self._heartbeat_operation(exc.heartbeat_id), retry, None)
 
     def keep_alive(self, interval_s: float = 5) -> AsyncHeartbeatKeeper:
         """A keeper posting heartbeats every `interval_s` seconds in the background.

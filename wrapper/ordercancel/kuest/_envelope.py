@@ -17,18 +17,21 @@ from time import time
 from typing import Any
 
 from .._http import RawResponse
-from .._retry import OrderGoneAfterRetry
 from ..errors import (
-    APIError,
-    AuthenticationError,
     InvalidRequest,
+    KuestAPIError,
+    KuestAuthenticationError,
+    KuestCancelIncomplete,
+    KuestInvalidHeartbeatId,
+    KuestOrderNotCancellable,
+    KuestOrderNotFound,
+    KuestPermissionDenied,
+    KuestRateLimited,
+    KuestServerError,
+    KuestUnexpectedResponse,
     OrderCancelError,
+    OrderGoneAfterRetry,
     OrderNotCancellable,
-    OrderNotFound,
-    PermissionDenied,
-    RateLimited,
-    ServerError,
-    UnexpectedResponse,
 )
 from ._inputs import check_heartbeat_id
 from ._results import (
@@ -38,76 +41,6 @@ from ._results import (
     OpenOrdersPage,
     OrderOutcome,
 )
-
-
-class KuestAPIError(APIError):
-    """Kuest answered with something other than success.
-
-    Attributes:
-        error: Kuest's message (`error`, or `message`, or the not-canceled reason), or None.
-    """
-
-    venue = "kuest"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        error: str | None,
-        body: bytes,
-        headers: Mapping[str, str],
-    ) -> None:
-        self.error = error
-        retry_after = retry_after_seconds(headers) if isinstance(self, RateLimited) else None
-        super().__init__(
-            message, status_code=status_code, body=body, headers=headers, retry_after=retry_after
-        )
-
-
-class KuestAuthenticationError(KuestAPIError, AuthenticationError):
-    """HTTP 401: missing or wrong credentials or signature."""
-
-
-class KuestPermissionDenied(KuestAPIError, PermissionDenied):
-    """HTTP 403: the order belongs to another user."""
-
-
-class KuestOrderNotFound(KuestAPIError, OrderNotFound):
-    """HTTP 404, or a not-canceled reason saying the order is unknown."""
-
-
-class KuestOrderNotCancellable(KuestAPIError, OrderNotCancellable):
-    """HTTP 409, or a not-canceled reason saying it is already filled or cancelled."""
-
-
-class KuestRateLimited(KuestAPIError, RateLimited):
-    """HTTP 429; `retry_after` comes from the Retry-After header when present."""
-
-
-class KuestServerError(KuestAPIError, ServerError):
-    """HTTP 5xx."""
-
-
-class KuestUnexpectedResponse(KuestAPIError, UnexpectedResponse):
-    """A body that is not one of the documented shapes."""
-
-
-class KuestCancelIncomplete(KuestAPIError):
-    """A cancel-all or cancel-market call left orders uncancelled; `report` lists both sides."""
-
-    report: KuestCancelReport
-
-
-class KuestInvalidHeartbeatId(KuestAPIError):
-    """HTTP 400 "Invalid Heartbeat ID": the id sent is not Kuest's current one.
-
-    `heartbeat()` answers this once by continuing with the id Kuest named; raised only when
-    that fails too. `heartbeat_id` is the id Kuest named.
-    """
-
-    heartbeat_id: str
-
 
 _ERROR_BY_STATUS: dict[int, type[KuestAPIError]] = {
     401: KuestAuthenticationError,

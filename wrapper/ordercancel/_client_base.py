@@ -1,0 +1,344 @@
+"""The client every venue builds on: its options, its HTTP client, sending, closing and copies.
+
+A venue's client declares its operations and its auth (`_signer`, `_generated_client`, and the
+checks of its own options in `_setup`); `ClientBase` with its twins `SyncClient` and
+`AsyncClient` owns the rest, the same for every venue:
+
+- the options every client takes (keys, base_url, timeout, transport or http_client, retry,
+  rate_limiter, clock), and `with_options`, which returns a configured copy;
+- sending one `Operation` (`_send`): refused once closed, paced by the rate limiter, under the
+  retry policy (`_http.send` / `_http.asend`);
+- closing: `close()` / `aclose()`, `with` / `async with`. A call after that raises
+  `ClientClosedError`; an async client called from another event loop than its first raises
+  `WrongEventLoopError`; neither sends anything.
+
+Copies (`with_options`). A copy sends through the same connection pool as the client it was
+made from (the same connections and proxies), with its own base URL, timeout, signer (keys and
+clock) and response hooks. It shares the rate limiter and the retry policy unless given others,
+and the venue's options unless given others. Nothing else is shared: a copy keeps its own
+`rate_limit` readout (KuCoin), and a clock offset measured later by one (`sync_time`) is not
+the other's.
+
+Who closes the pool: the client that opened it, never a copy. Closing a copy ends that copy
+only (its calls raise `ClientClosedError`); the pool and every other client on it go on.
+Closing the client that opened the pool closes it, and then every copy's calls raise
+`ClientClosedError` too. A copy of a copy shares the first client's pool. `with_options` on a
+closed client raises `ClientClosedError`. A pool that came from your `http_client` stays
+yours: no client closes it. (openai-python's `copy()` shares its httpx client the same way, but
+there closing any copy closes it for all.)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+import httpx
+
+from ._auth import SigningAuth
+from ._http import (
+    Operation,
+    ResponseHook,
+    asend,
+    async_http_client,
+    check_base_url,
+    send,
+    sync_http_client,
+)
+from ._limiter import RateLimiter
+from ._retry import RetryPolicy
+from .errors import ClientClosedError
+
+T = TypeVar("T")
+KeysT = TypeVar("KeysT")
+TransportT = TypeVar("TransportT", bound=httpx.BaseTransport | httpx.AsyncBaseTransport)
+HttpT = TypeVar("HttpT", bound=httpx.Client | httpx.AsyncClient)
+
+
+class Keep(enum.Enum):
+    """The type of `KEEP`."""
+
+    KEEP = "KEEP"
+
+
+KEEP = Keep.KEEP
+"""`with_options`' default: keep the value the client has."""
+
+_POOL_CLOSED = (
+    "the client whose connections this copy (from with_options) uses is closed, so nothing was "
+    "sent: close the first client after its copies, or create a new client"
+)
+
+
+def _check_lender_open(lender: httpx.Client | httpx.AsyncClient) -> None:
+    if lender.is_closed:
+        raise ClientClosedError(_POOL_CLOSED)
+
+
+class LentPool(httpx.BaseTransport):
+    """Another client's connections, lent to a copy: closing the copy leaves them open.
+
+    A request goes where the lending client would send it: its transport for the URL (its own
+    pool, or a proxy's).
+    """
+
+    def __init__(self, lender: httpx.Client) -> None:
+        self.lender = lender
+
+    def check_usable(self) -> None:
+        """Raise `ClientClosedError` when the lending client is closed."""
+        _check_lender_open(self.lender)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request` through the lender's connections."""
+        self.check_usable()
+        # httpx's own choice of transport (private; `_aiohttp.DirectAsyncClient` uses it too).
+        return self.lender._transport_for_url(request.url).handle_request(request)
+
+    def close(self) -> None:
+        """Leave the connections open: they are the lender's to close."""
+
+
+class AsyncLentPool(httpx.AsyncBaseTransport):
+    """`LentPool` for the async clients: another async client's connections, lent to a copy."""
+
+    def __init__(self, lender: httpx.AsyncClient) -> None:
+        self.lender = lender
+
+    def check_usable(self) -> None:
+        """Raise when the lender cannot send from here (closed, or another event loop).
+
+        Raises:
+            ClientClosedError: the lending client is closed.
+            WrongEventLoopError: the lending client first sent in another event loop.
+        """
+        _check_lender_open(self.lender)
+        check = getattr(self.lender, "check_usable", None)  # ordercancel's own clients have it
+        if check is not None:
+            check()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request` through the lender's connections."""
+        self.check_usable()
+        transport = self.lender._transport_for_url(request.url)  # private, as in `LentPool`
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Leave the connections open: they are the lender's to close."""
+
+
+class ClientBase(Generic[KeysT, TransportT, HttpT]):
+    """Options, signer, generated client and HTTP client: what every venue's client has."""
+
+    keys: KeysT
+    base_url: str
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    rate_limiter: RateLimiter | None
+    _clock: Callable[[], int]
+    _auth: SigningAuth
+    _api: Any
+    _http: HttpT
+    _lent: LentPool | AsyncLentPool | None
+    _lender: HttpT | None
+    _owns_http_client: bool
+    _options: dict[str, Any]
+
+    def _setup(
+        self,
+        options: dict[str, Any],
+        *,
+        transport: TransportT | None,
+        http_client: HttpT | None,
+        lender: HttpT | None,
+    ) -> None:
+        """Build the client from `options`, the constructor's arguments once checked.
+
+        A venue's `_setup` resolves and checks its own options first, then calls this one.
+        A copy (`lender` given) sends through the lender's connections.
+        """
+        self._options = options
+        self.keys = options["keys"]
+        self.base_url = check_base_url(options["base_url"])
+        self.timeout = options["timeout"]
+        self.retry = options["retry"]
+        self.rate_limiter = options["rate_limiter"]
+        self._clock = options["clock"]
+        self._auth = self._signer()
+        self._api = self._generated_client()
+        self._owns_http_client = http_client is None  # a copy's is ours; its pool is not
+        self._lender = lender
+        self._http = self._connect(transport, http_client, lender)
+
+    def _signer(self) -> SigningAuth:
+        """The venue's httpx.Auth for `self.keys` and `self._clock`."""
+        raise NotImplementedError
+
+    def _generated_client(self) -> Any:
+        """The venue's generated `Client` for `self.base_url` and `self.timeout`."""
+        raise NotImplementedError
+
+    def _response_hook(self) -> ResponseHook | None:
+        """A function every answer is shown to, or None (the default)."""
+        return None
+
+    def _connect(
+        self, transport: TransportT | None, http_client: HttpT | None, lender: HttpT | None
+    ) -> HttpT:
+        """The HTTP client to send through, set on the generated client."""
+        raise NotImplementedError
+
+    def _copy(self, **changes: Any) -> Self:
+        """A copy with `changes` (those not `KEEP`) sharing this client's connection pool.
+
+        Raises:
+            ClientClosedError: this client, or the one whose pool it uses, is closed.
+        """
+        lender = self._http if self._lender is None else self._lender
+        if self._http.is_closed:
+            raise ClientClosedError(
+                "this client is closed, so it has no connections to share: create a new client"
+            )
+        _check_lender_open(lender)
+        options = self._options | {k: v for k, v in changes.items() if v is not KEEP}
+        copy = object.__new__(type(self))
+        copy._setup(options, transport=None, http_client=None, lender=lender)
+        return copy
+
+    def __repr__(self) -> str:
+        api_key = getattr(self.keys, "api_key", None)
+        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={api_key!r})"
+
+
+class SyncClient(ClientBase[KeysT, httpx.BaseTransport, httpx.Client]):
+    """The sync twin: sends with `_http.send`; `close()` and `with`."""
+
+    def _connect(
+        self,
+        transport: httpx.BaseTransport | None,
+        http_client: httpx.Client | None,
+        lender: httpx.Client | None,
+    ) -> httpx.Client:
+        self._lent = None if lender is None else LentPool(lender)
+        http = sync_http_client(
+            base_url=self.base_url,
+            auth=self._auth,
+            timeout=self.timeout,
+            transport=transport if self._lent is None else self._lent,
+            http_client=http_client,
+            on_response=self._response_hook(),
+        )
+        self._api.set_httpx_client(http)
+        return http
+
+    def _check_usable(self) -> None:
+        """Raise `ClientClosedError` when this client, or the one lending it a pool, is closed."""
+        if self._owns_http_client:
+            self._http.check_usable()  # type: ignore[attr-defined]  # ours: _fast_httpx.Client
+        if self._lent is not None:
+            self._lent.check_usable()
+
+    def _transmit(
+        self, operation: Operation[T], retry: RetryPolicy, limiter: RateLimiter | None
+    ) -> T:
+        self._check_usable()  # before the limiter: a closed client books no slot
+        return send(operation, self._api, retry, limiter)
+
+    def _send(
+        self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
+    ) -> T:
+        return self._transmit(operation, retry or self.retry, self.rate_limiter if paced else None)
+
+    def close(self) -> None:
+        """Close the HTTP connections (not those of an http_client you passed in).
+
+        Calls made after this raise `ClientClosedError` and send nothing. Closing a copy made
+        by `with_options` ends that copy only; closing the client it was made from closes the
+        connections of every copy too.
+        """
+        if self._owns_http_client:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(ClientBase[KeysT, httpx.AsyncBaseTransport, httpx.AsyncClient]):
+    """The async twin: sends with `_http.asend`; `aclose()` and `async with`.
+
+    The client belongs to the event loop it first sends in (its connections do).
+    """
+
+    def _connect(
+        self,
+        transport: httpx.AsyncBaseTransport | None,
+        http_client: httpx.AsyncClient | None,
+        lender: httpx.AsyncClient | None,
+    ) -> httpx.AsyncClient:
+        self._lent = None if lender is None else AsyncLentPool(lender)
+        http = async_http_client(
+            base_url=self.base_url,
+            auth=self._auth,
+            timeout=self.timeout,
+            transport=transport if self._lent is None else self._lent,
+            http_client=http_client,
+            on_response=self._response_hook(),
+        )
+        self._api.set_async_httpx_client(http)
+        return http
+
+    def _check_usable(self) -> None:
+        """Raise when this client cannot send from here.
+
+        Raises:
+            ClientClosedError: it is closed, or the client it shares a pool with is.
+            WrongEventLoopError: it (or that client) first sent in another event loop.
+        """
+        if self._owns_http_client:
+            self._http.check_usable()  # type: ignore[attr-defined]  # ours: _fast_httpx.AsyncClient
+        if self._lent is not None:
+            self._lent.check_usable()
+
+    async def _transmit(
+        self, operation: Operation[T], retry: RetryPolicy, limiter: RateLimiter | None
+    ) -> T:
+        self._check_usable()  # before the limiter: a closed client books no slot
+        return await asend(operation, self._api, retry, limiter)
+
+    async def _send(
+        self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
+    ) -> T:
+        return await self._transmit(
+            operation, retry or self.retry, self.rate_limiter if paced else None
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (not those of an http_client you passed in).
+
+        Calls made after this raise `ClientClosedError` and send nothing. Closing a copy made
+        by `with_options` ends that copy only; closing the client it was made from closes the
+        connections of every copy too.
+        """
+        if self._owns_http_client:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
