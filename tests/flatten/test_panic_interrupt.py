@@ -290,3 +290,47 @@ def test_json_failures_of_config_variables_and_accounts_have_one_shape(tmp_path,
     assert error["type"] == "KuestAuthenticationError"
     assert isinstance(error["message"], str)
     assert error["message"]
+
+
+def test_retries_on_a_terminal_are_lines_above_the_accounts_lines(tmp_path, venues) -> None:
+    kx, qx, env = venues
+    kx.faults.drop(count=1, when="after")  # KuCoin cancels all, the answer is lost: a retry
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    ours, theirs = _terminal()
+    process = subprocess.Popen(
+        [*_COMMAND, "--config", str(config), "--yes", "--json"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=theirs, env=env,
+    )  # fmt: skip
+    os.close(theirs)
+    seen = bytearray()
+    try:
+        _read_to_end(ours, seen)
+        out, _ = process.communicate(timeout=30)
+    finally:
+        os.close(ours)
+    assert process.returncode == 0, seen
+    screen = _screen(seen.decode())
+    assert screen[-2:] == ["[kc-main] verified flat", "[kq-main] verified flat"], screen
+    notes = screen[:-2]
+    assert len(notes) == 1, screen
+    assert notes[0].startswith("retrying cancel_all_orders after attempt 1 of 3 failed")
+    assert "stamina.retry_scheduled" not in seen.decode()
+    assert json.loads(out)["ok"] is True
+    assert _open(kx) == _open(qx) == []
+
+
+def test_a_hung_venue_is_unverified_saying_what_timed_out(tmp_path, venues) -> None:
+    kx, qx, env = venues
+    kx.faults.delay(60, count=100)
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    done = subprocess.run(
+        [*_COMMAND, "--config", str(config), "--yes", "--json", "--deadline", "1"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 9, done.stderr
+    accounts = {a["account"]: a for a in json.loads(done.stdout)["accounts"]}
+    assert accounts["kq-main"]["status"] == "flat"
+    assert accounts["kc-main"]["status"] == "unverified"
+    assert accounts["kc-main"]["error"]["type"] == "TimeoutError"
+    assert "still in flight" in accounts["kc-main"]["error"]["message"]
+    assert len(_open(kx)) == 6

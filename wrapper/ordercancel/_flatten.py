@@ -424,10 +424,14 @@ def flatten(
     return [reports.get(account.name) or _overdue(account) for _, account in accounts]
 
 
-def _overdue(account: _Account) -> FlattenReport:
-    account.error = TimeoutError(
+def _overdue_error(account: _Account) -> TimeoutError:
+    return TimeoutError(
         f"a call to {account.venue} was still in flight {_GRACE_S:g} s after the deadline"
     )
+
+
+def _overdue(account: _Account) -> FlattenReport:
+    account.error = _overdue_error(account)
     return account.report("unverified")
 
 
@@ -491,6 +495,8 @@ async def aflatten_until(
             try:
                 async with asyncio.timeout(account.deadline + _GRACE_S - time.monotonic()):
                     done = _Done(await _run_async(client, step))
+            except TimeoutError as exc:  # asyncio.timeout's says nothing
+                done = _Done(error=_overdue_error(account) if not str(exc) else exc)
             except Exception as exc:  # every failure is the account's, reported, never raised
                 done = _Done(error=exc)
             try:

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import re
 import signal
@@ -270,11 +271,12 @@ class _Progress:
             print(f"[{account}] {text}", file=sys.stderr, flush=True)
 
     def note(self, text: str) -> None:
-        """A line of its own below the accounts' lines (redrawn below it on a terminal)."""
+        """A line of its own: on a terminal, above the accounts' lines, which move down."""
         if not self.live:
             print(text, file=sys.stderr, flush=True)
             return
-        sys.stderr.write(f"\r\x1b[2K{text}\n")
+        up = f"\x1b[{self.drawn}F" if self.drawn else "\r"  # to the start of the block
+        sys.stderr.write(f"{up}\x1b[2K{text}\n")
         self.drawn = 0
         self._draw()
 
@@ -299,6 +301,17 @@ def _table(reports: list[FlattenReport]) -> str:
     )
 
 
+class _NoteHandler(logging.Handler):
+    """The library's warnings (one per retry) as notes of the progress, not through it."""
+
+    def __init__(self, progress: _Progress) -> None:
+        super().__init__(logging.WARNING)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.progress.note(record.getMessage())
+
+
 def _on_ctrl_c(stop: asyncio.Event, progress: _Progress) -> None:
     """The first Ctrl-C stops the flatten (the report follows); a second exits at once."""
     if stop.is_set():
@@ -317,6 +330,11 @@ async def _flatten_all(
     with the reason, while the others run; every client built is closed.
     """
     progress = _Progress([a.name for a in accounts])
+    retries = _NoteHandler(progress)
+    ours, stamina = logging.getLogger("ordercancel"), logging.getLogger("stamina")
+    stamina_level = stamina.level
+    ours.addHandler(retries)
+    stamina.setLevel(logging.ERROR)  # its bare "stamina.retry_scheduled" repeats ours
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError):  # no signal handlers: Ctrl-C stops at once
@@ -341,6 +359,8 @@ async def _flatten_all(
             await client.aclose()
         with contextlib.suppress(NotImplementedError):
             loop.remove_signal_handler(signal.SIGINT)
+        ours.removeHandler(retries)
+        stamina.setLevel(stamina_level)
         if stop.is_set():  # from now to the report's last line, another Ctrl-C exits at once
             signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))
     reports = {r.account: r for r in flattened} | failed
@@ -398,9 +418,11 @@ def run_panic(args: argparse.Namespace) -> int:
     else:
         print(_table(reports))
         for r in reports:
+            # "open": the last listing came after the last cancel; else it may be stale
+            listed = "still open" if r.status == "open" else "last listed open (may be stale)"
             for left in r.left:
                 why = "" if left.error is None else f": {type(left.error).__name__}: {left.error}"
-                print(f"{r.account}: still open {left.order_id} ({left.symbol}){why}")
+                print(f"{r.account}: {listed} {left.order_id} ({left.symbol}){why}")
     return code
 
 
