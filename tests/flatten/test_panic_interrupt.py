@@ -334,3 +334,23 @@ def test_a_hung_venue_is_unverified_saying_what_timed_out(tmp_path, venues) -> N
     assert accounts["kc-main"]["error"]["type"] == "TimeoutError"
     assert "still in flight" in accounts["kc-main"]["error"]["message"]
     assert len(_open(kx)) == 6
+
+
+def test_panic_run_from_another_thread_still_flattens(tmp_path, venues, monkeypatch) -> None:
+    """Signal handlers can only be set in the main thread: elsewhere Ctrl-C is not caught."""
+    import threading
+
+    from ordercancel.cli import main
+
+    kx, qx, env = venues
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    codes: list[int] = []
+    thread = threading.Thread(
+        target=lambda: codes.append(main(["panic", "--config", str(config), "--yes"]))
+    )
+    thread.start()
+    thread.join(60)
+    assert codes == [0]
+    assert _open(kx) == _open(qx) == []

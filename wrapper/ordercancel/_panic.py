@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -315,7 +314,7 @@ class _NoteHandler(logging.Handler):
 def _on_ctrl_c(stop: asyncio.Event, progress: _Progress) -> None:
     """The first Ctrl-C stops the flatten (the report follows); a second exits at once."""
     if stop.is_set():
-        progress.note("second Ctrl-C: exiting now, without a report; NOTHING is verified flat")
+        progress.note("second Ctrl-C: exiting now, without a report: take no account as flat")
         os._exit(INTERRUPTED)
     stop.set()
     progress.note("Ctrl-C: stopping; the report of what is known follows (Ctrl-C again: exit now)")
@@ -337,8 +336,11 @@ async def _flatten_all(
     stamina.setLevel(logging.ERROR)  # its bare "stamina.retry_scheduled" repeats ours
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError):  # no signal handlers: Ctrl-C stops at once
+    try:
         loop.add_signal_handler(signal.SIGINT, _on_ctrl_c, stop, progress)
+        catching = True
+    except (NotImplementedError, ValueError, RuntimeError):  # not here: Ctrl-C stops at once
+        catching = False
     clients: dict[str, Any] = {}
     failed: dict[str, FlattenReport] = {}
     try:
@@ -357,12 +359,12 @@ async def _flatten_all(
     finally:
         for client in clients.values():
             await client.aclose()
-        with contextlib.suppress(NotImplementedError):
-            loop.remove_signal_handler(signal.SIGINT)
         ours.removeHandler(retries)
         stamina.setLevel(stamina_level)
-        if stop.is_set():  # from now to the report's last line, another Ctrl-C exits at once
-            signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))
+        if catching:
+            loop.remove_signal_handler(signal.SIGINT)
+            if stop.is_set():  # until the report's last line, another Ctrl-C exits at once
+                signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))
     reports = {r.account: r for r in flattened} | failed
     return [reports[a.name] for a in accounts], stop.is_set()
 
@@ -423,6 +425,8 @@ def run_panic(args: argparse.Namespace) -> int:
             for left in r.left:
                 why = "" if left.error is None else f": {type(left.error).__name__}: {left.error}"
                 print(f"{r.account}: {listed} {left.order_id} ({left.symbol}){why}")
+    if interrupted:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the report is out
     return code
 
 
