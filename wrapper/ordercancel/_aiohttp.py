@@ -30,6 +30,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from ._auth import SigningAuth
 from ._fast_httpx import AsyncClient, base_parts, fold_plain_params
 from ._http import redacted_headers
+from ._tls import shared_context
 
 
 def _failure(exc: aiohttp.ClientError) -> type[httpx.TransportError]:
@@ -183,7 +184,7 @@ class DirectAsyncClient(AsyncClient):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        self._aiohttp = AiohttpTransport()
+        self._aiohttp = AiohttpTransport(verify=shared_context())  # one CA load (_tls.py)
         super().__init__(transport=self._aiohttp, **kwargs)
 
     async def request(

@@ -9,6 +9,7 @@ what to do next and is sent what happened; `flatten` drives it with threads and 
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
@@ -292,8 +293,6 @@ def _run_sync(client: SyncClient, step: _Step) -> Any:
 
 
 async def _run_async(client: AsyncClient, step: _Step) -> Any:
-    import asyncio
-
     if isinstance(step, _Pause):
         await asyncio.sleep(step.seconds)
         return None
@@ -425,10 +424,14 @@ def flatten(
     return [reports.get(account.name) or _overdue(account) for _, account in accounts]
 
 
-def _overdue(account: _Account) -> FlattenReport:
-    account.error = TimeoutError(
+def _overdue_error(account: _Account) -> TimeoutError:
+    return TimeoutError(
         f"a call to {account.venue} was still in flight {_GRACE_S:g} s after the deadline"
     )
+
+
+def _overdue(account: _Account) -> FlattenReport:
+    account.error = _overdue_error(account)
     return account.report("unverified")
 
 
@@ -457,8 +460,29 @@ async def aflatten(
         InvalidRequest: no clients, a client of another kind (a sync one), duplicate names,
             or a deadline that is not finite, not positive or over 3600 s; nothing was sent.
     """
-    import asyncio
+    return await aflatten_until(clients, deadline_s, progress=progress, stop=None)
 
+
+class FlattenInterrupted(OrderCancelError):
+    """The flatten was stopped (Ctrl-C) before this account was verified flat: it is NOT flat."""
+
+
+async def aflatten_until(
+    clients: Mapping[str, AsyncClient] | Iterable[AsyncClient],
+    deadline_s: float,
+    *,
+    progress: ProgressCallback | None,
+    stop: asyncio.Event | None,
+) -> list[FlattenReport]:
+    """`aflatten`, which also ends when `stop` is set (the command's Ctrl-C).
+
+    Each account still running then has its call in flight cancelled and is reported
+    "unverified", its error a FlattenInterrupted, its `left` the last listing it took, if any;
+    an account that had already finished keeps its report.
+
+    Raises:
+        InvalidRequest: as `aflatten`; nothing was sent.
+    """
     accounts = _accounts(clients, deadline_s)
     for client, _ in accounts:
         if not isinstance(client, AsyncKucoinSpotCancelOrder | AsyncKuestCancelOrder):
@@ -471,12 +495,41 @@ async def aflatten(
             try:
                 async with asyncio.timeout(account.deadline + _GRACE_S - time.monotonic()):
                     done = _Done(await _run_async(client, step))
+            except TimeoutError as exc:  # asyncio.timeout's says nothing
+                done = _Done(error=_overdue_error(account) if not str(exc) else exc)
             except Exception as exc:  # every failure is the account's, reported, never raised
                 done = _Done(error=exc)
             try:
                 step = steps.send(done)
-            except StopIteration as stop:
-                report: FlattenReport = stop.value
+            except StopIteration as finished:
+                report: FlattenReport = finished.value
                 return report
 
-    return list(await asyncio.gather(*(drive(client, account) for client, account in accounts)))
+    tasks = [asyncio.ensure_future(drive(client, account)) for client, account in accounts]
+    if stop is None:
+        return list(await asyncio.gather(*tasks))
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        pending: set[asyncio.Future[Any]] = set(tasks)
+        while pending and not stopped.done():
+            _, pending = await asyncio.wait(
+                pending | {stopped}, return_when=asyncio.FIRST_COMPLETED
+            )
+            pending.discard(stopped)
+    finally:
+        stopped.cancel()
+        for task in tasks:
+            task.cancel()  # nothing for a finished one
+        await asyncio.wait(tasks)
+    return [
+        _interrupted(account) if task.cancelled() else task.result()
+        for task, (_, account) in zip(tasks, accounts, strict=True)
+    ]
+
+
+def _interrupted(account: _Account) -> FlattenReport:
+    account.error = FlattenInterrupted(
+        "interrupted (Ctrl-C) before this account was verified flat: it is NOT flat; "
+        "its orders are the last listing taken, if any"
+    )
+    return account.report("unverified")

@@ -20,6 +20,7 @@ import httpx
 from ._fast_httpx import AsyncClient, Client, Cookies
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy, RetryState
+from ._tls import shared_context
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -360,6 +361,7 @@ def sync_http_client(
             timeout=timeout,
             transport=transport,
             event_hooks={"response": hooks},
+            verify=shared_context(),  # one CA bundle load for every client (_tls.py)
         )
         client._cookies = Cookies(client.cookies.jar)  # the same jar (see Cookies)
         return client

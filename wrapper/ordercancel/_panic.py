@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import re
+import signal
 import sys
 import time
 import tomllib
@@ -20,16 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._flatten import FlattenReport, aflatten, check_deadline
+from ._flatten import FlattenInterrupted, FlattenReport, aflatten_until, check_deadline
 from .errors import OrderCancelError
 
-FLAT, CONFIG, LEFT_OPEN, UNVERIFIED = 0, 2, 8, 9
+FLAT, FAILED, CONFIG, LEFT_OPEN, UNVERIFIED, INTERRUPTED = 0, 1, 2, 8, 9, 130
 PANIC_EXIT = {
     FLAT: "every account verified flat",
-    1: "an unexpected failure of the command itself",
-    CONFIG: "bad config, a missing environment variable, or not confirmed (nothing was sent)",
+    FAILED: "an unexpected failure of the command itself",
+    CONFIG: "bad config or usage, a missing environment variable, or not confirmed (Ctrl-C or "
+    "end of input at the prompt): nothing was sent",
     LEFT_OPEN: "some account still lists open orders at the deadline (the table says which)",
     UNVERIFIED: "some account could not be verified: no listing after its last cancel",
+    INTERRUPTED: "interrupted (Ctrl-C) during the flatten: the report shows what was known; an "
+    "account not verified flat is NOT flat (a second Ctrl-C exits at once, without it)",
 }
 _STATUS_EXIT = {"flat": FLAT, "open": LEFT_OPEN, "unverified": UNVERIFIED}
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")  # UPPER_CASE: a mixed-case value is refused
@@ -189,15 +194,29 @@ def _client(account: Account, values: dict[str, str]) -> Any:
     return AsyncKuestCancelOrder(keys=KuestKeys(**values), base_url=account.base_url)
 
 
-def _confirm(args: argparse.Namespace, accounts: list[Account]) -> bool:
+def _confirm(args: argparse.Namespace, accounts: list[Account]) -> None:
+    """Ask on the terminal unless --yes.
+
+    Raises:
+        ConfigError: no terminal to ask, or not confirmed (an answer other than y or yes,
+            Ctrl-C or the end of input): nothing was sent.
+    """
     if args.yes:
-        return True
+        return
     names = ", ".join(a.name for a in accounts)
     question = f"Cancel EVERY open order of {len(accounts)} account(s): {names}?"
     if not sys.stdin.isatty():
         raise ConfigError(f"{question} Refusing without --yes (no terminal to ask).")
     print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        answer = None
+    if answer is None or not answer.endswith("\n"):  # Ctrl-C, or the end of input
+        print(file=sys.stderr)  # the prompt's line ends here; the error is a line of its own
+        raise ConfigError("not confirmed (Ctrl-C or end of input); nothing was sent")
+    if answer.strip().lower() not in ("y", "yes"):
+        raise ConfigError("not confirmed; nothing was sent")
 
 
 def _report_json(report: FlattenReport) -> dict[str, Any]:
@@ -221,6 +240,54 @@ def _report_json(report: FlattenReport) -> dict[str, Any]:
     }
 
 
+def _terminal_size() -> os.terminal_size:
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError):
+        size = os.terminal_size((0, 0))
+    return os.terminal_size((size.columns or 80, size.lines or 24))  # 0: not said
+
+
+class _Progress:
+    """Live progress on stderr: one line per account.
+
+    On a terminal the lines are redrawn in place as each account's state changes; otherwise
+    (a pipe, a file) each change is one line, "[account] what happened".
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.states = dict.fromkeys(names, "starting")
+        self.live = sys.stderr.isatty() and len(names) < _terminal_size().lines - 1
+        self.drawn = 0  # lines of the block on the terminal, above the cursor
+        if self.live:
+            self._draw()
+
+    def __call__(self, account: str, text: str) -> None:
+        self.states[account] = text
+        if self.live:
+            self._draw()
+        else:
+            print(f"[{account}] {text}", file=sys.stderr, flush=True)
+
+    def note(self, text: str) -> None:
+        """A line of its own: on a terminal, above the accounts' lines, which move down."""
+        if not self.live:
+            print(text, file=sys.stderr, flush=True)
+            return
+        up = f"\x1b[{self.drawn}F" if self.drawn else "\r"  # to the start of the block
+        sys.stderr.write(f"{up}\x1b[2K{text}\n")
+        self.drawn = 0
+        self._draw()
+
+    def _draw(self) -> None:
+        width = _terminal_size().columns
+        up = f"\x1b[{self.drawn}F" if self.drawn else "\r"  # to the start of the block
+        lines = (f"[{name}] {text}"[: max(width - 1, 1)] for name, text in self.states.items())
+        sys.stderr.write(up + "".join(f"\x1b[2K{line}\n" for line in lines))
+        sys.stderr.flush()
+        self.drawn = len(self.states)
+
+
 def _table(reports: list[FlattenReport]) -> str:
     rows = [("ACCOUNT", "VENUE", "STATUS", "LEFT", "SECONDS", "LAST ERROR")]
     for r in reports:
@@ -233,20 +300,47 @@ def _table(reports: list[FlattenReport]) -> str:
     )
 
 
-async def _flatten_all(accounts: list[Account], deadline: float) -> list[FlattenReport]:
-    """Flatten every account, each in its own guard.
+class _NoteHandler(logging.Handler):
+    """The library's warnings (one per retry) as notes of the progress, not through it."""
+
+    def __init__(self, progress: _Progress) -> None:
+        super().__init__(logging.WARNING)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.progress.note(record.getMessage())
+
+
+def _on_ctrl_c(stop: asyncio.Event, progress: _Progress) -> None:
+    """The first Ctrl-C stops the flatten (the report follows); a second exits at once."""
+    if stop.is_set():
+        progress.note("second Ctrl-C: exiting now, without a report: take no account as flat")
+        os._exit(INTERRUPTED)
+    stop.set()
+    progress.note("Ctrl-C: stopping; the report of what is known follows (Ctrl-C again: exit now)")
+
+
+async def _flatten_all(
+    accounts: list[Account], deadline: float, values: dict[str, dict[str, str]]
+) -> tuple[list[FlattenReport], bool]:
+    """Flatten every account, each in its own guard; (the reports, whether Ctrl-C stopped it).
 
     An account whose client cannot be built (bad keys or base URL) is reported unverified,
     with the reason, while the others run; every client built is closed.
-
-    Raises:
-        ConfigError: a key variable is not set (checked for every account; nothing was sent).
     """
-    values = {a.name: _key_values(a) for a in accounts}
-
-    def progress(account: str, text: str) -> None:
-        print(f"[{account}] {text}", file=sys.stderr, flush=True)
-
+    progress = _Progress([a.name for a in accounts])
+    retries = _NoteHandler(progress)
+    ours, stamina = logging.getLogger("ordercancel"), logging.getLogger("stamina")
+    stamina_level = stamina.level
+    ours.addHandler(retries)
+    stamina.setLevel(logging.ERROR)  # its bare "stamina.retry_scheduled" repeats ours
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGINT, _on_ctrl_c, stop, progress)
+        catching = True
+    except (NotImplementedError, ValueError, RuntimeError):  # not here: Ctrl-C stops at once
+        catching = False
     clients: dict[str, Any] = {}
     failed: dict[str, FlattenReport] = {}
     try:
@@ -256,12 +350,37 @@ async def _flatten_all(accounts: list[Account], deadline: float) -> list[Flatten
             except OrderCancelError as exc:  # this account only: the others still run
                 failed[a.name] = FlattenReport(a.name, a.venue, "unverified", error=exc)
                 progress(a.name, f"not started: {type(exc).__name__}: {exc}")
-        flattened = await aflatten(clients, deadline, progress=progress) if clients else []
+        flattened = (
+            await aflatten_until(clients, deadline, progress=progress, stop=stop) if clients else []
+        )
+        for report in flattened:
+            if isinstance(report.error, FlattenInterrupted):
+                progress(report.account, "interrupted: NOT verified flat")
     finally:
         for client in clients.values():
             await client.aclose()
+        ours.removeHandler(retries)
+        stamina.setLevel(stamina_level)
+        if catching:
+            loop.remove_signal_handler(signal.SIGINT)
+            if stop.is_set():  # until the report's last line, another Ctrl-C exits at once
+                signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))
     reports = {r.account: r for r in flattened} | failed
-    return [reports[a.name] for a in accounts]
+    return [reports[a.name] for a in accounts], stop.is_set()
+
+
+def _failure(args: argparse.Namespace, code: int, exc: BaseException) -> int:
+    """Print a failure of the command itself; return `code`.
+
+    With --json, one object on stdout in the shape of every panic failure:
+    {"ok": false, "exit_code": code, "error": {"type": ..., "message": ...}}.
+    """
+    if args.json:
+        error = {"type": type(exc).__name__, "message": str(exc)}
+        print(json.dumps({"ok": False, "exit_code": code, "error": error}))
+    else:
+        print(f"error: {exc}", file=sys.stderr)
+    return code
 
 
 def run_panic(args: argparse.Namespace) -> int:
@@ -275,20 +394,25 @@ def run_panic(args: argparse.Namespace) -> int:
                 f"--deadline must be finite seconds in (0, 3600], got {args.deadline}"
             ) from None
         accounts = load_config(Path(args.config))
-        if not _confirm(args, accounts):
-            raise ConfigError("not confirmed; nothing was sent")
-        reports = asyncio.run(_flatten_all(accounts, args.deadline))
-    except (ConfigError, OrderCancelError) as exc:
-        if args.json:
-            print(json.dumps({"ok": False, "exit_code": CONFIG, "error": str(exc)}))
-        else:
-            print(f"error: {exc}", file=sys.stderr)
-        return CONFIG
-    code = max(_STATUS_EXIT[r.status] for r in reports)
+        values = {a.name: _key_values(a) for a in accounts}  # every one set, before asking
+        _confirm(args, accounts)
+    except ConfigError as exc:
+        return _failure(args, CONFIG, exc)
+    except KeyboardInterrupt:
+        return _failure(args, CONFIG, ConfigError("interrupted (Ctrl-C); nothing was sent"))
+    try:
+        reports, interrupted = asyncio.run(_flatten_all(accounts, args.deadline, values))
+    except KeyboardInterrupt:  # only before the Ctrl-C handler is set, or after it is removed
+        stopped = "interrupted (Ctrl-C) without a report: NOTHING is verified flat"
+        return _failure(args, INTERRUPTED, FlattenInterrupted(stopped))
+    except Exception as exc:  # a bug: said as one line (or object), not a traceback
+        return _failure(args, FAILED, exc)
+    code = INTERRUPTED if interrupted else max(_STATUS_EXIT[r.status] for r in reports)
     if args.json:
         body = {
             "ok": code == FLAT,
             "exit_code": code,
+            "interrupted": interrupted,
             "seconds": round(time.monotonic() - started, 3),
             "accounts": [_report_json(r) for r in reports],
         }
@@ -296,9 +420,13 @@ def run_panic(args: argparse.Namespace) -> int:
     else:
         print(_table(reports))
         for r in reports:
+            # "open": the last listing came after the last cancel; else it may be stale
+            listed = "still open" if r.status == "open" else "last listed open (may be stale)"
             for left in r.left:
                 why = "" if left.error is None else f": {type(left.error).__name__}: {left.error}"
-                print(f"{r.account}: still open {left.order_id} ({left.symbol}){why}")
+                print(f"{r.account}: {listed} {left.order_id} ({left.symbol}){why}")
+    if interrupted:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the report is out
     return code
 
 

@@ -533,7 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         if "--json" in given:
             fields = {"type": "UsageError", "message": exc.message, "usage": exc.usage.strip()}
-            print(json.dumps({"ok": False, "error": fields}))
+            print(json.dumps({"ok": False, "exit_code": BAD_INPUT, "error": fields}))
         else:
             print(f"{exc.usage}{exc.prog}: error: {exc.message}", file=sys.stderr)
         return BAD_INPUT
