@@ -167,7 +167,7 @@ def upstream(session: nox.Session) -> None:
         published = [
             str(p) for p in sorted(folder.iterdir()) if p.suffix in (".json", ".yaml", ".yml")
         ]
-    session.install(".")
+    session.install(".[specdiff]")
     session.run(
         "python",
         "-m",
