@@ -8,16 +8,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from kucoin_support import (
-    ASYNC,
-    BASE_URL,
-    SYNC,
-    Twin,
-    envelope,
-    fake_kucoin,
-    twins,
-    verify_signed,
-)
+from kucoin_support import ASYNC, BASE_URL, SYNC, Twin, envelope, fake_kucoin, twins
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     ConfigurationError,
@@ -25,6 +16,7 @@ from ordercancel import (
     KucoinKeys,
     KucoinSpotCancelOrder,
 )
+from support.kucoin_oracle import verify_signed
 
 ENV = {
     "KUCOIN_API_KEY": "env-key-6f1d",

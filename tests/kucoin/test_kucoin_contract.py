@@ -11,15 +11,7 @@ import httpx
 import pytest
 import respx
 import yaml
-from kucoin_support import (
-    BASE_URL,
-    ENDPOINTS,
-    SPEC_PATH,
-    Twin,
-    percent_decode,
-    raw_target,
-    twins,
-)
+from kucoin_support import BASE_URL, ENDPOINTS, SPEC_PATH, Twin, twins
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     CancelAllResult,
@@ -31,6 +23,7 @@ from ordercancel import (
     PartialCancelAccepted,
     SymbolCancelAccepted,
 )
+from support.kucoin_oracle import percent_decode, raw_target
 
 SPEC = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")

@@ -35,9 +35,7 @@ from kucoin_support import (
     SPEC_PATH,
     Twin,
     envelope,
-    raw_target,
     twins,
-    verify_signed,
 )
 from ordercancel import (
     DisconnectProtectionArmed,
@@ -50,6 +48,7 @@ from ordercancel import (
     RateLimiter,
 )
 from ordercancel._limiter import Booking
+from support.kucoin_oracle import raw_target, verify_signed
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 SET_PATH = "/api/v1/hf/orders/dead-cancel-all"

@@ -23,12 +23,12 @@ from kucoin_support import (
     Twin,
     fake_kucoin,
     parse_query,
-    raw_target,
     route_problems,
     split_target,
     twins,
 )
 from ordercancel import InvalidRequest, KucoinKeys, OrderCancelError
+from support.kucoin_oracle import raw_target
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 PLAIN_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")

@@ -32,7 +32,6 @@ from kucoin_support import (
     envelope,
     rate_limit_oracle,
     twins,
-    verify_signed,
 )
 from ordercancel import (
     APIConnectionError,
@@ -59,6 +58,7 @@ from ordercancel import (
     SymbolCancelAccepted,
     UnexpectedResponse,
 )
+from support.kucoin_oracle import verify_signed
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 ONCE = RetryPolicy(attempts=1)  # one answer, one outcome: retries are tested elsewhere

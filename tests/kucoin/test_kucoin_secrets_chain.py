@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kucoin_support import kucoin_sign
 from ordercancel import (
     APIConnectionError,
     AsyncKucoinSpotCancelOrder,
@@ -33,6 +32,7 @@ from ordercancel import (
 )
 from ordercancel._aiohttp import AiohttpTransport
 from shown_texts import header_values, leaks, logged, misbehaving_server, shown_texts
+from support.kucoin_oracle import kucoin_sign
 from test_kucoin_secrets import strong_secrets
 
 NOW_MS = 1_700_000_000_000

@@ -37,13 +37,10 @@ from kucoin_support import (
     Twin,
     envelope,
     parse_query,
-    percent_decode,
-    raw_target,
     resolve_route,
     route_problems,
     split_target,
     twins,
-    verify_signed,
 )
 from ordercancel import (
     InvalidRequest,
@@ -55,6 +52,7 @@ from ordercancel import (
     OrderCancelError,
     SyncCancelResult,
 )
+from support.kucoin_oracle import percent_decode, raw_target, verify_signed
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 ORDER_ID = "671128ee365ccb0007534d45"

@@ -23,12 +23,9 @@ from kucoin_support import (
     Twin,
     fake_kucoin,
     parse_query,
-    percent_decode,
-    raw_target,
     route_problems,
     split_target,
     twins,
-    verify_signed,
 )
 from ordercancel import (
     CancelAllResult,
@@ -38,6 +35,7 @@ from ordercancel import (
     PartialCancelAccepted,
     SymbolCancelAccepted,
 )
+from support.kucoin_oracle import percent_decode, raw_target, verify_signed
 
 # The spec's cancelSize pattern: a plain decimal, no sign, no exponent.
 PLAIN_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")

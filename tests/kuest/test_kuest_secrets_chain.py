@@ -32,13 +32,13 @@ from ordercancel import (
     RetryPolicy,
 )
 from shown_texts import header_values, leaks, logged, misbehaving_server, shown_texts
+from support.kuest_oracle import oracle_signature
 from test_kuest_support import (
     FIXED_S,
     KEYS,
     compact,
     encodings,
     fast_limiter,
-    oracle_signature,
     passphrases,
     secret_bytes,
 )

@@ -1,17 +1,13 @@
-"""Shared pieces of the Kuest tests (a module without tests): oracle, twins, strategies.
+"""Shared pieces of the Kuest tests (a module without tests): test keys, twins, strategies.
 
-Nothing here calls the wrapper's signing, input or envelope code: the oracle is written from
-Kuest's published rule (shared/api/kuest.md, the spec's security schemes) so that it can disagree
-with the wrapper. The other test modules import it by name (pytest's default "prepend" import
-mode puts this directory on sys.path).
+The signing oracle is `support.kuest_oracle`. The other test modules import this one by name
+(pytest's default "prepend" import mode puts this directory on sys.path).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
-import hmac
 import json
 import string
 from collections.abc import Callable, Mapping
@@ -41,13 +37,6 @@ FIXED_S = 1_709_467_200  # the timestamp of the product vector (case 2)
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HEAVY_PROPERTY = settings(PROPERTY, max_examples=100)
 
-L2_HEADERS = (
-    "KUEST_ADDRESS",
-    "KUEST_API_KEY",
-    "KUEST_PASSPHRASE",
-    "KUEST_TIMESTAMP",
-    "KUEST_SIGNATURE",
-)
 
 # One TLS context for every test client: building one per client costs ~30 ms, which hypothesis
 # would pay thousands of times. respx intercepts these transports like the default ones.
@@ -71,62 +60,9 @@ KEYS = KuestKeys(
 )
 
 
-# ---------------------------------------------------------------------------------------------
-# The independent oracle.
-# ---------------------------------------------------------------------------------------------
-
-
-def decode_b64_secret(secret: str) -> bytes:
-    """base64 in either alphabet, padding optional (written from the rule, not the wrapper)."""
-    text = secret.replace("+", "-").replace("/", "_")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def oracle_signature(key: bytes, timestamp: str, method: str, path: str, body: bytes) -> str:
-    """urlsafe_b64(HMAC-SHA256(key, timestamp + method + path + body)), '=' padding kept."""
-    message = timestamp.encode() + method.encode() + path.encode() + body
-    return base64.urlsafe_b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
-
-
-def wire_path(request: httpx.Request) -> str:
-    """The URL path as sent, without the query."""
-    return request.url.raw_path.decode("ascii").partition("?")[0]
-
-
 def compact(payload: Any) -> bytes:
     """JSON as Kuest documents it on the wire: no spaces."""
     return json.dumps(payload, separators=(",", ":")).encode()
-
-
-def signing_problems(
-    request: httpx.Request, keys: KuestKeys = KEYS, timestamp: int = FIXED_S
-) -> list[str]:
-    """Every way `request` breaks Kuest's L2 rules (empty when Kuest would accept it)."""
-    headers = request.headers
-    missing = [name for name in L2_HEADERS if name not in headers]
-    if missing:
-        return [f"missing {missing}"]
-    problems = []
-    for name, want in (
-        ("KUEST_ADDRESS", keys.address),
-        ("KUEST_API_KEY", keys.api_key),
-        ("KUEST_PASSPHRASE", keys.api_passphrase),
-        ("KUEST_TIMESTAMP", str(timestamp)),
-    ):
-        if headers[name] != want:
-            problems.append(f"{name} is {headers[name]!r}, not {want!r}")
-    if headers.get_list("content-type") != ["application/json"]:
-        problems.append(f"Content-Type is {headers.get_list('content-type')}")
-    want_sig = oracle_signature(
-        decode_b64_secret(keys.api_secret),
-        headers["KUEST_TIMESTAMP"],
-        request.method,
-        wire_path(request),
-        request.content,
-    )
-    if not hmac.compare_digest(headers["KUEST_SIGNATURE"], want_sig):
-        problems.append("KUEST_SIGNATURE does not verify against the bytes and path sent")
-    return problems
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Shared pieces of the resilience tests: twin drivers, independent verifiers, log capture, stats.
+"""Shared pieces of the resilience tests: twin drivers, log capture, stats.
 
 Nothing here calls the wrapper's signing code: the verifiers are written from the venues' published
 rules (shared/api/*.md), so they can disagree with the wrapper.
@@ -7,25 +7,19 @@ rules (shared/api/*.md), so they can disagree with the wrapper.
 from __future__ import annotations
 
 import asyncio
-import base64
 import collections
-import hashlib
-import hmac
 import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     AsyncKuestCancelOrder,
-    KucoinKeys,
     KucoinSpotCancelOrder,
     KuestCancelOrder,
-    KuestKeys,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -124,60 +118,6 @@ def connect(mode: str) -> Iterator[Callable[..., Driver]]:
     yield make
     for driver in drivers:
         driver.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# Independent verifiers and derived secrets
-# ---------------------------------------------------------------------------------------------
-
-
-def _b64_hmac(key: bytes, message: bytes) -> str:
-    return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
-
-
-def kucoin_passphrase_header(keys: KucoinKeys) -> str:
-    """KC-API-PASSPHRASE for v2/v3 keys: base64(HMAC-SHA256(secret, passphrase))."""
-    return _b64_hmac(keys.api_secret.encode(), keys.api_passphrase.encode())
-
-
-def kucoin_verifies(keys: KucoinKeys, method: str, raw_target: str, headers: Any) -> bool:
-    """KuCoin's rule: sign timestamp + METHOD + decoded(path?query) + body ("" here)."""
-    timestamp = headers["KC-API-TIMESTAMP"]
-    prehash = (timestamp + method.upper() + unquote(raw_target)).encode()
-    return (
-        timestamp.isdigit()
-        and headers["KC-API-KEY"] == keys.api_key
-        and headers["KC-API-PASSPHRASE"] == kucoin_passphrase_header(keys)
-        and hmac.compare_digest(
-            headers["KC-API-SIGN"], _b64_hmac(keys.api_secret.encode(), prehash)
-        )
-    )
-
-
-def kuest_verifies(keys: KuestKeys, method: str, path: str, body: bytes, headers: Any) -> bool:
-    """Kuest's L2 rule: urlsafe_b64(HMAC(b64decode(secret), ts + METHOD + path + body))."""
-    text = keys.api_secret.replace("-", "+").replace("_", "/")
-    key = base64.b64decode(text + "=" * (-len(text) % 4))
-    timestamp = headers["KUEST_TIMESTAMP"]
-    digest = hmac.new(key, timestamp.encode() + method.encode() + path.encode() + body, "sha256")
-    expected = base64.urlsafe_b64encode(digest.digest()).decode()
-    return (
-        timestamp.isdigit()
-        and headers["KUEST_API_KEY"] == keys.api_key
-        and hmac.compare_digest(headers["KUEST_SIGNATURE"], expected)
-    )
-
-
-@pytest.fixture(scope="session")
-def verifiers() -> Any:
-    """The independent verifiers: `.kucoin(keys, method, raw_target, headers)`, `.kuest(...)`."""
-
-    class Verifiers:
-        kucoin = staticmethod(kucoin_verifies)
-        kuest = staticmethod(kuest_verifies)
-        kucoin_passphrase_header = staticmethod(kucoin_passphrase_header)
-
-    return Verifiers
 
 
 # ---------------------------------------------------------------------------------------------
