@@ -1,25 +1,24 @@
-"""Shared pieces of the KuCoin tests: the routing oracle, a stand-in KuCoin, the twin drivers.
+"""Shared pieces of the KuCoin tests: the routing oracle, a stand-in KuCoin, the twins.
 
 Nothing here calls the wrapper's signing, input or envelope code: the routing oracle is written
 from KuCoin's published rules (see the README's KuCoin section) so that it can disagree with the
-wrapper. The signing oracle is `support.kucoin_oracle`.
+wrapper. The signing oracle is `support.kucoin_oracle`; the twin driver `support.twins`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, settings
 from ordercancel import AsyncKucoinSpotCancelOrder, KucoinKeys, KucoinSpotCancelOrder
 from support.kucoin_oracle import percent_decode, raw_target
+from support.twins import Twin, twins_mark
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "spec" / "kucoin-spot-cancel.yaml"
@@ -34,10 +33,6 @@ PROPERTY = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 HEAVY_PROPERTY = settings(PROPERTY, max_examples=100)
-
-# One TLS context for every test client: building one per client costs ~30 ms, which hypothesis
-# would pay thousands of times. respx intercepts these transports like the default ones.
-_TLS = httpx.create_ssl_context()
 
 
 def load_vectors() -> dict[str, Any]:
@@ -255,61 +250,11 @@ def fake_kucoin(request: httpx.Request) -> httpx.Response:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Twin:
-    """How to build and call one of the two clients from a synchronous test."""
-
-    name: str
-    cls: type[KucoinSpotCancelOrder] | type[AsyncKucoinSpotCancelOrder]
-
-    @property
-    def is_async(self) -> bool:
-        """True for the asyncio client."""
-        return self.cls is AsyncKucoinSpotCancelOrder
-
-    def transport(self) -> httpx.BaseTransport | httpx.AsyncBaseTransport:
-        """A real httpx transport (which respx intercepts) sharing one TLS context."""
-        if self.is_async:
-            return httpx.AsyncHTTPTransport(verify=_TLS)
-        return httpx.HTTPTransport(verify=_TLS)
-
-    def make(self, **kwargs: Any) -> Any:
-        """A client; `transport` defaults to a cheap real one."""
-        kwargs.setdefault("base_url", BASE_URL)
-        if "http_client" not in kwargs:
-            kwargs.setdefault("transport", self.transport())
-        return self.cls(**kwargs)
-
-    def call(self, method: str, args: Sequence[Any] = (), **client_kwargs: Any) -> Any:
-        """Build a client, call `method(*args)` once, close the client, return the result."""
-        return self.calls([(method, args)], **client_kwargs)[-1]
-
-    def calls(self, steps: Sequence[tuple[str, Sequence[Any]]], **client_kwargs: Any) -> list[Any]:
-        """Call several methods in order on one client; return their results."""
-        if not self.is_async:
-            with self.make(**client_kwargs) as client:
-                return [getattr(client, name)(*args) for name, args in steps]
-
-        async def run() -> list[Any]:
-            async with self.make(**client_kwargs) as client:
-                return [await getattr(client, name)(*args) for name, args in steps]
-
-        return asyncio.run(run())
-
-    def run(self, action: Callable[[Any], Any], **client_kwargs: Any) -> Any:
-        """Run `action(client)` (awaiting it for the async twin) on a fresh client."""
-        if not self.is_async:
-            with self.make(**client_kwargs) as client:
-                return action(client)
-
-        async def run() -> Any:
-            async with self.make(**client_kwargs) as client:
-                return await action(client)
-
-        return asyncio.run(run())
+def _defaults() -> dict[str, Any]:
+    return {"base_url": BASE_URL}
 
 
-SYNC = Twin("sync", KucoinSpotCancelOrder)
-ASYNC = Twin("async", AsyncKucoinSpotCancelOrder)
+SYNC = Twin("sync", "kucoin", KucoinSpotCancelOrder, _defaults, cheap_transport=True)
+ASYNC = Twin("async", "kucoin", AsyncKucoinSpotCancelOrder, _defaults, cheap_transport=True)
 TWINS = (SYNC, ASYNC)
-twins = pytest.mark.parametrize("twin", TWINS, ids=[t.name for t in TWINS])
+twins = twins_mark(TWINS)

@@ -79,7 +79,7 @@ def _sent(twin: Twin, method: str, *args: Any, **kwargs: Any) -> tuple[Any, list
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.route().mock(side_effect=fake_dcp)
         try:
-            outcome = twin.call(method, args, keys=KEYS, **kwargs)
+            outcome = twin.call(method, *args, client_kwargs={"keys": KEYS, **kwargs})
         except OrderCancelError as exc:
             outcome = exc
     return outcome, [call.request for call in route.calls]
@@ -100,7 +100,10 @@ def test_set_sends_seconds_and_comma_joined_symbols_signed_over_the_body(
     with respx.mock(base_url=BASE_URL) as router:
         route = router.route().mock(side_effect=fake_dcp)
         result = twin.call(
-            "set_disconnect_protection", [timeout, wanted], keys=key, clock=lambda: now
+            "set_disconnect_protection",
+            timeout,
+            wanted,
+            client_kwargs={"keys": key, "clock": lambda: now},
         )
     assert route.call_count == 1
     request = route.calls.last.request
@@ -231,7 +234,7 @@ def _answered(twin: Twin, method: str, args: list[Any], data: Any, **extra: Any)
     with respx.mock(base_url=BASE_URL) as router:
         router.route().respond(200, content=json.dumps({"code": "200000", **extra, "data": data}))
         try:
-            return twin.call(method, args, keys=KEYS)
+            return twin.call(method, *args, client_kwargs={"keys": KEYS})
         except OrderCancelError as exc:
             return exc
 
@@ -534,7 +537,9 @@ def test_the_limiter_is_charged_the_spec_weight(twin: Twin, operation_id: str) -
     with respx.mock(base_url=BASE_URL) as router:
         router.route().respond(200, content=envelope({}))
         with contextlib.suppress(OrderCancelError):
-            twin.call(method, args, keys=KEYS, rate_limiter=Recording(100, 1))
+            twin.call(
+                method, *args, client_kwargs={"keys": KEYS, "rate_limiter": Recording(100, 1)}
+            )
     assert charged == [weights[operation_id]]
 
 

@@ -50,7 +50,7 @@ def _attempt(
             return _attempt(twin, endpoint, args, router)
     router.calls.clear()
     try:
-        outcome = twin.call(endpoint.method, list(args.values()), keys=KEYS)
+        outcome = twin.call(endpoint.method, *args.values(), client_kwargs={"keys": KEYS})
     except OrderCancelError as exc:
         outcome = exc
     return outcome, [call.request for call in router.calls]

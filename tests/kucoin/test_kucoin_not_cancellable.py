@@ -44,7 +44,11 @@ def _answered(twin: Twin, method: str, status: int, msg: str) -> Any:
     with respx.mock(base_url=BASE_URL) as router:
         router.route().mock(return_value=httpx.Response(status, content=body))
         try:
-            result = twin.call(method, CALLS[method], keys=KEYS, retry=RetryPolicy(attempts=1))
+            result = twin.call(
+                method,
+                *CALLS[method],
+                client_kwargs={"keys": KEYS, "retry": RetryPolicy(attempts=1)},
+            )
         except OrderCancelError as exc:
             return exc
     raise AssertionError(f"a 400100 answer returned {result!r}")

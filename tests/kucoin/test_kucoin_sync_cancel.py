@@ -110,7 +110,7 @@ def _call(twin: Twin, method: str, args: list[Any], answer: Any, **client: Any) 
         else:
             route.mock(return_value=response)
         try:
-            return twin.call(method, args, keys=KEYS, **client)
+            return twin.call(method, *args, client_kwargs={"keys": KEYS, **client})
         except OrderCancelError as exc:
             return exc
 
@@ -129,7 +129,9 @@ def test_valid_call_is_sent_signed_to_the_sync_endpoint(
     symbol = data.draw(symbols, label="symbol")
     with respx.mock(base_url=BASE_URL) as router:
         route = router.route().mock(side_effect=fake_sync_kucoin)
-        result = twin.call(endpoint.method, [ident, symbol], keys=key, clock=lambda: now)
+        result = twin.call(
+            endpoint.method, ident, symbol, client_kwargs={"keys": key, "clock": lambda: now}
+        )
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.method == "DELETE"
@@ -161,7 +163,7 @@ def test_any_input_is_refused_unsent_or_reaches_the_sync_endpoint(
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.route().mock(side_effect=fake_sync_kucoin)
         try:
-            outcome: Any = twin.call(endpoint.method, args, keys=KEYS)
+            outcome: Any = twin.call(endpoint.method, *args, client_kwargs={"keys": KEYS})
         except OrderCancelError as exc:
             outcome = exc
     if isinstance(outcome, InvalidRequest):
@@ -188,7 +190,7 @@ def test_nasty_order_ids_never_leave(twin: Twin, value: Any) -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.route().mock(side_effect=fake_sync_kucoin)
         with pytest.raises(InvalidRequest):
-            twin.call(BY_ID.method, [value, "BTC-USDT"], keys=KEYS)
+            twin.call(BY_ID.method, value, "BTC-USDT", client_kwargs={"keys": KEYS})
     assert route.call_count == 0
 
 

@@ -100,9 +100,8 @@ def test_vector_through_public_client(twin: Twin, case: dict[str, Any]) -> None:
         route = router.route().mock(side_effect=fake_kucoin)
         twin.call(
             case["call"],
-            list(case["args"].values()),
-            keys=vector_keys(VECTORS),
-            clock=lambda: FIXED_MS,
+            *case["args"].values(),
+            client_kwargs={"keys": vector_keys(VECTORS), "clock": lambda: FIXED_MS},
         )
         assert route.call_count == 1
         _check_signed_request(route.calls.last.request, case)

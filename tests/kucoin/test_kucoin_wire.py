@@ -113,7 +113,9 @@ def test_valid_call_is_sent_signed_to_its_endpoint(
     args, size = data.draw(calls(endpoint), label="args")
     with respx.mock(base_url=BASE_URL) as router:
         route = router.route().mock(side_effect=fake_kucoin)
-        result = twin.call(endpoint.method, list(args.values()), keys=key, clock=lambda: now)
+        result = twin.call(
+            endpoint.method, *args.values(), client_kwargs={"keys": key, "clock": lambda: now}
+        )
     assert route.call_count == 1
     request = route.calls.last.request
     _check_request(request, endpoint, args, size)

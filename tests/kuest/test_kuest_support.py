@@ -6,17 +6,12 @@ The signing oracle is `support.kuest_oracle`. The other test modules import this
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import string
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from ordercancel import (
@@ -26,6 +21,7 @@ from ordercancel import (
     RateLimiter,
     RetryPolicy,
 )
+from support.twins import Twin, twins_mark
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "spec" / "kuest-clob-cancel.yaml"
@@ -36,11 +32,6 @@ FIXED_S = 1_709_467_200  # the timestamp of the product vector (case 2)
 # Hypothesis budgets: 150 examples for cheap properties, 100 for those that send many requests.
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HEAVY_PROPERTY = settings(PROPERTY, max_examples=100)
-
-
-# One TLS context for every test client: building one per client costs ~30 ms, which hypothesis
-# would pay thousands of times. respx intercepts these transports like the default ones.
-_TLS = httpx.create_ssl_context()
 
 
 def load_vectors() -> list[dict[str, Any]]:
@@ -111,68 +102,17 @@ def fast_limiter() -> RateLimiter:
     return RateLimiter(10_000, 1.0)
 
 
-@dataclass(frozen=True)
-class Twin:
-    """How to build and call one of the two clients from a synchronous test."""
-
-    name: str
-    cls: type[KuestCancelOrder] | type[AsyncKuestCancelOrder]
-
-    @property
-    def is_async(self) -> bool:
-        """True for the asyncio client."""
-        return self.cls is AsyncKuestCancelOrder
-
-    def transport(self) -> httpx.BaseTransport | httpx.AsyncBaseTransport:
-        """A real httpx transport (which respx intercepts) sharing one TLS context."""
-        if self.is_async:
-            return httpx.AsyncHTTPTransport(verify=_TLS)
-        return httpx.HTTPTransport(verify=_TLS)
-
-    def make(self, **kwargs: Any) -> Any:
-        """A client with the test defaults: fixed clock, fast limiter, no retry, cheap transport."""
-        kwargs.setdefault("keys", KEYS)
-        kwargs.setdefault("clock", lambda: FIXED_S)
-        kwargs.setdefault("rate_limiter", fast_limiter())
-        kwargs.setdefault("retry", NO_RETRY)
-        if "http_client" not in kwargs:
-            kwargs.setdefault("transport", self.transport())
-        return self.cls(**kwargs)
-
-    def close(self, client: Any) -> None:
-        """Close a client made by `make`."""
-        if self.is_async:
-            asyncio.run(client.aclose())
-        else:
-            client.close()
-
-    def run(self, action: Callable[[Any], Any], **client_kwargs: Any) -> Any:
-        """Run `action(client)` (awaiting it for the async twin) on a fresh client."""
-        if not self.is_async:
-            with self.make(**client_kwargs) as client:
-                return action(client)
-
-        async def run() -> Any:
-            async with self.make(**client_kwargs) as client:
-                return await action(client)
-
-        return asyncio.run(run())
-
-    def call(
-        self, method: str, *args: Any, client_kwargs: Mapping[str, Any] = {}, **kw: Any
-    ) -> Any:
-        """Build a client, call `method(*args, **kw)` once, close it, return the result."""
-        return self.run(lambda client: getattr(client, method)(*args, **kw), **client_kwargs)
-
-    def outcome(self, method: str, *args: Any, **kw: Any) -> Any:
-        """Like `call`, but an exception is returned instead of raised."""
-        try:
-            return self.call(method, *args, **kw)
-        except Exception as exc:
-            return exc
+def _defaults() -> dict[str, Any]:
+    """The test defaults: fixed clock, fast limiter, no retry."""
+    return {
+        "keys": KEYS,
+        "clock": lambda: FIXED_S,
+        "rate_limiter": fast_limiter(),
+        "retry": NO_RETRY,
+    }
 
 
-SYNC = Twin("sync", KuestCancelOrder)
-ASYNC = Twin("async", AsyncKuestCancelOrder)
+SYNC = Twin("sync", "kuest", KuestCancelOrder, _defaults, cheap_transport=True)
+ASYNC = Twin("async", "kuest", AsyncKuestCancelOrder, _defaults, cheap_transport=True)
 TWINS = (SYNC, ASYNC)
-twins = pytest.mark.parametrize("twin", TWINS, ids=[t.name for t in TWINS])
+twins = twins_mark(TWINS)

@@ -1,12 +1,10 @@
-"""Shared pieces of the resilience tests: twin drivers, log capture, stats.
+"""Shared pieces of the resilience tests: the `connect` fixture (twin drivers), log capture, stats.
 
-Nothing here calls the wrapper's signing code: the verifiers are written from the venues' published
-rules (shared/api/*.md), so they can disagree with the wrapper.
+The signing oracles are `support.kucoin_oracle` and `support.kuest_oracle`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import json
 import logging
@@ -21,83 +19,16 @@ from ordercancel import (
     KucoinSpotCancelOrder,
     KuestCancelOrder,
 )
+from support.twins import Driver, Twin
 
 # ---------------------------------------------------------------------------------------------
-# Twins: one synchronous driver for both clients. The async client runs in its own event loop
-# on a background thread, so a scenario is written once and runs against both twins.
+# Twins: each scenario runs against both clients through `support.twins.Driver`.
 # ---------------------------------------------------------------------------------------------
 
-
-class _LoopThread:
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self._thread.start()
-
-    def run(self, coro: Any, timeout: float = 120) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
-        self.loop.close()
-
-
-class Driver:
-    """A client of one venue, sync or async, called synchronously: `driver.call("name", ...)`."""
-
-    def __init__(self, mode: str, venue: str, **kwargs: Any) -> None:
-        self.mode = mode
-        self.venue = venue
-        classes = {
-            ("sync", "kucoin"): KucoinSpotCancelOrder,
-            ("async", "kucoin"): AsyncKucoinSpotCancelOrder,
-            ("sync", "kuest"): KuestCancelOrder,
-            ("async", "kuest"): AsyncKuestCancelOrder,
-        }
-        self._loop = _LoopThread() if mode == "async" else None
-        self.client = classes[(mode, venue)](**kwargs)
-
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Call the client's method `name` and return its result (or raise its error)."""
-        method = getattr(self.client, name)
-        if self._loop is None:
-            return method(*args, **kwargs)
-        return self._loop.run(method(*args, **kwargs))
-
-    def gather(self, calls: list[tuple[str, tuple[Any, ...]]]) -> list[Any]:
-        """Run many calls side by side (threads for sync, tasks for async); results or errors."""
-        if self._loop is None:
-            results: list[Any] = [None] * len(calls)
-
-            def work(i: int) -> None:
-                name, args = calls[i]
-                try:
-                    results[i] = getattr(self.client, name)(*args)
-                except Exception as exc:
-                    results[i] = exc
-
-            threads = [threading.Thread(target=work, args=(i,)) for i in range(len(calls))]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(120)
-            return results
-
-        async def together() -> list[Any]:
-            coros = [getattr(self.client, name)(*args) for name, args in calls]
-            return list(await asyncio.gather(*coros, return_exceptions=True))
-
-        return list(self._loop.run(together()))
-
-    def close(self) -> None:
-        if self._loop is None:
-            self.client.close()
-            return
-        try:
-            self._loop.run(self.client.aclose())
-        finally:
-            self._loop.stop()
+CLIENTS = {
+    "kucoin": {"sync": KucoinSpotCancelOrder, "async": AsyncKucoinSpotCancelOrder},
+    "kuest": {"sync": KuestCancelOrder, "async": AsyncKuestCancelOrder},
+}
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -111,7 +42,7 @@ def connect(mode: str) -> Iterator[Callable[..., Driver]]:
     drivers: list[Driver] = []
 
     def make(venue: str, **kwargs: Any) -> Driver:
-        driver = Driver(mode, venue, **kwargs)
+        driver = Twin(mode, venue, CLIENTS[venue][mode]).open(**kwargs)
         drivers.append(driver)
         return driver
 
