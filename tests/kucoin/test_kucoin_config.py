@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from kucoin_support import ASYNC, BASE_URL, SYNC, Twin, envelope, fake_kucoin, twins
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     ConfigurationError,
@@ -16,6 +15,7 @@ from ordercancel import (
     KucoinKeys,
     KucoinSpotCancelOrder,
 )
+from support.kucoin import ASYNC, BASE_URL, SYNC, Twin, envelope, fake_kucoin, twins
 from support.kucoin_oracle import verify_signed
 
 ENV = {

@@ -11,7 +11,6 @@ import httpx
 import pytest
 import respx
 import yaml
-from kucoin_support import BASE_URL, ENDPOINTS, SPEC_PATH, Twin, twins
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     CancelAllResult,
@@ -23,6 +22,7 @@ from ordercancel import (
     PartialCancelAccepted,
     SymbolCancelAccepted,
 )
+from support.kucoin import BASE_URL, ENDPOINTS, SPEC_PATH, Twin, twins
 from support.kucoin_oracle import percent_decode, raw_target
 
 SPEC = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))

@@ -26,17 +26,6 @@ import respx
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from kucoin_strategies import keys, symbols, timestamps
-from kucoin_support import (
-    ASYNC,
-    BASE_URL,
-    HEAVY_PROPERTY,
-    PROPERTY,
-    SPEC_PATH,
-    Twin,
-    envelope,
-    twins,
-)
 from ordercancel import (
     DisconnectProtectionArmed,
     DisconnectProtectionSetting,
@@ -48,7 +37,18 @@ from ordercancel import (
     RateLimiter,
 )
 from ordercancel._limiter import Booking
+from support.kucoin import (
+    ASYNC,
+    BASE_URL,
+    HEAVY_PROPERTY,
+    PROPERTY,
+    SPEC_PATH,
+    Twin,
+    envelope,
+    twins,
+)
 from support.kucoin_oracle import raw_target, verify_signed
+from support.kucoin_strategies import keys, symbols, timestamps
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 SET_PATH = "/api/v1/hf/orders/dead-cancel-all"

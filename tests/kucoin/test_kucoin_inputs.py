@@ -14,8 +14,8 @@ import pytest
 import respx
 from hypothesis import given
 from hypothesis import strategies as st
-from kucoin_strategies import NASTY_TEXT, VALID_ARGS, anything, cancel_sizes
-from kucoin_support import (
+from ordercancel import InvalidRequest, KucoinKeys, OrderCancelError
+from support.kucoin import (
     BASE_URL,
     ENDPOINTS,
     PROPERTY,
@@ -27,8 +27,8 @@ from kucoin_support import (
     split_target,
     twins,
 )
-from ordercancel import InvalidRequest, KucoinKeys, OrderCancelError
 from support.kucoin_oracle import raw_target
+from support.kucoin_strategies import NASTY_TEXT, VALID_ARGS, anything, cancel_sizes
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 PLAIN_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")

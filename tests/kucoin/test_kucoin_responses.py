@@ -15,24 +15,6 @@ import pytest
 import respx
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
-from kucoin_strategies import (
-    NOT_CANCELLABLE_MSGS,
-    bodies,
-    rate_limit_headers,
-    says_not_cancellable,
-    statuses,
-    symbols,
-)
-from kucoin_support import (
-    BASE_URL,
-    ENDPOINTS,
-    HEAVY_PROPERTY,
-    Endpoint,
-    Twin,
-    envelope,
-    rate_limit_oracle,
-    twins,
-)
 from ordercancel import (
     APIConnectionError,
     APITimeoutError,
@@ -58,7 +40,25 @@ from ordercancel import (
     SymbolCancelAccepted,
     UnexpectedResponse,
 )
+from support.kucoin import (
+    BASE_URL,
+    ENDPOINTS,
+    HEAVY_PROPERTY,
+    Endpoint,
+    Twin,
+    envelope,
+    rate_limit_oracle,
+    twins,
+)
 from support.kucoin_oracle import verify_signed
+from support.kucoin_strategies import (
+    NOT_CANCELLABLE_MSGS,
+    bodies,
+    rate_limit_headers,
+    says_not_cancellable,
+    statuses,
+    symbols,
+)
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 ONCE = RetryPolicy(attempts=1)  # one answer, one outcome: retries are tested elsewhere

@@ -3,7 +3,7 @@
 Written from KuCoin's published file: `DELETE /api/v1/hf/orders/sync/{orderId}?symbol=` and
 `.../sync/client-order/{clientOid}?symbol=`, no body, answered with `{orderId | clientOid,
 originSize, dealSize, remainSize, canceledSize, status: "open" | "done"}`. The signature is
-checked by the independent oracle of kucoin_support, never by the wrapper's signer.
+checked by the independent oracle of support.kucoin_oracle, never by the wrapper's signer.
 """
 
 from __future__ import annotations
@@ -19,16 +19,17 @@ import respx
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from kucoin_strategies import (
-    NASTY_TEXT,
-    anything,
-    client_oids,
-    keys,
-    order_ids,
-    symbols,
-    timestamps,
+from ordercancel import (
+    InvalidRequest,
+    KucoinAPIError,
+    KucoinKeys,
+    KucoinOrderNotCancellable,
+    KucoinOrderStillOpen,
+    KucoinUnexpectedResponse,
+    OrderCancelError,
+    SyncCancelResult,
 )
-from kucoin_support import (
+from support.kucoin import (
     BASE_URL,
     HEAVY_PROPERTY,
     PROPERTY,
@@ -42,17 +43,16 @@ from kucoin_support import (
     split_target,
     twins,
 )
-from ordercancel import (
-    InvalidRequest,
-    KucoinAPIError,
-    KucoinKeys,
-    KucoinOrderNotCancellable,
-    KucoinOrderStillOpen,
-    KucoinUnexpectedResponse,
-    OrderCancelError,
-    SyncCancelResult,
-)
 from support.kucoin_oracle import percent_decode, raw_target, verify_signed
+from support.kucoin_strategies import (
+    NASTY_TEXT,
+    anything,
+    client_oids,
+    keys,
+    order_ids,
+    symbols,
+    timestamps,
+)
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 ORDER_ID = "671128ee365ccb0007534d45"

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from kucoin_support import BASE_URL, FIXED_MS, Twin, fake_kucoin, load_vectors, twins, vector_keys
 from ordercancel.kucoin._signing import KucoinAuth, signed_target
+from support.kucoin import BASE_URL, FIXED_MS, Twin, fake_kucoin, load_vectors, twins, vector_keys
 from support.kucoin_oracle import kucoin_sign, percent_decode, raw_target
 
 VECTORS = load_vectors()

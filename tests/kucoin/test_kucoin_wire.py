@@ -14,8 +14,15 @@ import pytest
 import respx
 from hypothesis import given
 from hypothesis import strategies as st
-from kucoin_strategies import cancel_sizes, client_oids, keys, order_ids, symbols, timestamps
-from kucoin_support import (
+from ordercancel import (
+    CancelAllResult,
+    ClientOrderCancelAccepted,
+    KucoinKeys,
+    OrderCancelAccepted,
+    PartialCancelAccepted,
+    SymbolCancelAccepted,
+)
+from support.kucoin import (
     BASE_URL,
     ENDPOINTS,
     HEAVY_PROPERTY,
@@ -27,15 +34,15 @@ from kucoin_support import (
     split_target,
     twins,
 )
-from ordercancel import (
-    CancelAllResult,
-    ClientOrderCancelAccepted,
-    KucoinKeys,
-    OrderCancelAccepted,
-    PartialCancelAccepted,
-    SymbolCancelAccepted,
-)
 from support.kucoin_oracle import percent_decode, raw_target, verify_signed
+from support.kucoin_strategies import (
+    cancel_sizes,
+    client_oids,
+    keys,
+    order_ids,
+    symbols,
+    timestamps,
+)
 
 # The spec's cancelSize pattern: a plain decimal, no sign, no exponent.
 PLAIN_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")

@@ -30,8 +30,7 @@ from ordercancel import (
     OrderOutcome,
     RateLimiter,
 )
-from support.kuest_oracle import signing_problems
-from test_kuest_support import (
+from support.kuest import (
     BASE_URL,
     FIXED_S,
     HEAVY_PROPERTY,
@@ -41,6 +40,7 @@ from test_kuest_support import (
     order_ids,
     twins,
 )
+from support.kuest_oracle import signing_problems
 
 HTML = b"<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>"
 REASON = "Order is already filled or cancelled."

@@ -27,8 +27,8 @@ from ordercancel import (
     KuestServerError,
     OrderOutcome,
 )
+from support.kuest import BASE_URL, FIXED_S, KEYS, SPEC_PATH, Twin, compact, twins
 from support.kuest_oracle import signing_problems
-from test_kuest_support import BASE_URL, FIXED_S, KEYS, SPEC_PATH, Twin, compact, twins
 
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
 

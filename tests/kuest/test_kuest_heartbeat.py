@@ -4,7 +4,7 @@ Facts from Kuest's published file and its clients: the body is `{"heartbeat_id":
 first heartbeat, then the id the previous answer named (`{"heartbeat_id": "<id>"}`); a wrong id
 is answered 400 `{"error": "Invalid Heartbeat ID", "heartbeat_id": "<current>"}` (Kuest's Python
 client's example); Kuest cancels every open order when heartbeats stop for about 10 s. Signatures
-are checked by the independent oracle of test_kuest_support.
+are checked by the independent oracle of support.kuest_oracle.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from ordercancel import (
     RateLimiter,
 )
 from ordercancel._limiter import Booking
+from support.kuest import BASE_URL, FIXED_S, KEYS, PROPERTY, Twin, compact, twins
 from support.kuest_oracle import signing_problems, wire_path
-from test_kuest_support import BASE_URL, FIXED_S, KEYS, PROPERTY, Twin, compact, twins
 
 HEARTBEATS = f"{BASE_URL}/heartbeats"
 UUID = "7f335bb3-36cb-433d-b8ff-4f9a2233d833"

@@ -18,8 +18,7 @@ import respx
 from hypothesis import given
 from hypothesis import strategies as st
 from ordercancel import InvalidRequest, KuestCancelReport, KuestOrderCanceled, OrderOutcome
-from support.kuest_oracle import signing_problems
-from test_kuest_support import (
+from support.kuest import (
     BASE_URL,
     FIXED_S,
     HEAVY_PROPERTY,
@@ -30,6 +29,7 @@ from test_kuest_support import (
     order_ids,
     twins,
 )
+from support.kuest_oracle import signing_problems
 
 _nasty_text = st.one_of(
     st.text(),

@@ -1,4 +1,4 @@
-"""Signing properties, judged by the independent oracle in test_kuest_support.
+"""Signing properties, judged by the independent oracle in support.kuest_oracle.
 
 For any valid id the request is DELETE /order with the compact JSON body, the five L2 headers and
 a signature over exactly the bytes and path sent; the secret's alphabet and padding never matter;
@@ -22,8 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ordercancel import ConfigurationError, InvalidRequest, KuestKeys
 from ordercancel.kuest._signing import KuestAuth
-from support.kuest_oracle import L2_HEADERS, oracle_signature, signing_problems, wire_path
-from test_kuest_support import (
+from support.kuest import (
     BASE_URL,
     FIXED_S,
     KEYS,
@@ -36,6 +35,7 @@ from test_kuest_support import (
     secret_bytes,
     twins,
 )
+from support.kuest_oracle import L2_HEADERS, oracle_signature, signing_problems, wire_path
 
 
 def _keys_with_secret(secret: str) -> KuestKeys:

@@ -15,8 +15,7 @@ import pytest
 import respx
 from ordercancel import KuestKeys
 from ordercancel.kuest._signing import KuestAuth, l2_signature
-from support.kuest_oracle import decode_b64_secret, oracle_signature, signing_problems, wire_path
-from test_kuest_support import (
+from support.kuest import (
     BASE_URL,
     KEYS,
     PRODUCT_VECTOR,
@@ -25,6 +24,7 @@ from test_kuest_support import (
     load_vectors,
     twins,
 )
+from support.kuest_oracle import decode_b64_secret, oracle_signature, signing_problems, wire_path
 
 CASES = load_vectors()
 CASE_IDS = [f"case{i + 1}-{c['method']}" for i, c in enumerate(CASES)]

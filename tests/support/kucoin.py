@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, settings
 from ordercancel import AsyncKucoinSpotCancelOrder, KucoinKeys, KucoinSpotCancelOrder
+
 from support.kucoin_oracle import percent_decode, raw_target
 from support.twins import Twin, twins_mark
 

@@ -1,7 +1,6 @@
 """Shared pieces of the Kuest tests (a module without tests): test keys, twins, strategies.
 
-The signing oracle is `support.kuest_oracle`. The other test modules import this one by name
-(pytest's default "prepend" import mode puts this directory on sys.path).
+The signing oracle is `support.kuest_oracle`; the twin driver `support.twins`.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from ordercancel import (
     RateLimiter,
     RetryPolicy,
 )
+
 from support.twins import Twin, twins_mark
 
 ROOT = Path(__file__).resolve().parents[2]
