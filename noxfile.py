@@ -105,8 +105,8 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """Mypy strict on wrapper/."""
-    session.install("mypy==2.4.1", "pytest", ".")
+    """Mypy strict on wrapper/ (with the specdiff extra: the tool's YAML reader is checked too)."""
+    session.install("mypy==2.4.1", "pytest", ".[specdiff]")
     session.run("mypy")
 
 
