@@ -19,7 +19,7 @@ from ordercancel import (
     SymbolCancelAccepted,
 )
 from ordercancel.cli import EXIT_CODES, main
-from sim_support import read_banner, stdout_lines
+from support.cli_sim import read_banner, stdout_lines
 
 if TYPE_CHECKING:
     from conftest import Cli, Spawn  # the fixtures' types; never imported at run time

@@ -14,7 +14,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim_support import in_shell, running_sim
+from support.cli_sim import in_shell, running_sim
 
 if TYPE_CHECKING:
     from conftest import Spawn  # the fixture's type; never imported at run time

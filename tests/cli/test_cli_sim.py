@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from sim_support import Banner, in_shell, running_sim
+from support.cli_sim import Banner, in_shell, running_sim
 
 if TYPE_CHECKING:
     from conftest import Cli, Spawn  # the fixtures' types; never imported at run time

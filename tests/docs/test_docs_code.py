@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pytest
 import stamina
-from docs_support import Block, blocks, pages
 from ordercancel import KucoinSpotCancelOrder
 from ordercancel.cli import UsageError, _parser
 from ordercancel.testing import KucoinExchange
+from support.docs import Block, blocks, pages
 
 LANGUAGES = {"python", "console", "json", "text"}
 ALL_BLOCKS = [block for page in pages() for block in blocks(page)]

@@ -14,12 +14,12 @@ import ordercancel
 import ordercancel.testing
 import pytest
 import yaml
-from docs_support import DOCS, ROOT, pages, section, table
 from ordercancel import KucoinSpotCancelOrder, KuestCancelOrder
 from ordercancel.testing import Faults, KucoinExchange, KuestExchange, SimulatedVenue
 from ordercancel.testing import pytest_plugin as plugin
 from ordercancel.testing._kucoin import KucoinOrderState
 from ordercancel.testing._kuest import KuestOrderState
+from support.docs import DOCS, ROOT, pages, section, table
 
 TESTING = DOCS / "testing.md"
 # Plumbing between a venue and its transports: public so that they can be swapped, not

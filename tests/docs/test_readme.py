@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from docs_support import README, ROOT, blocks, section
+from support.docs import README, ROOT, blocks, section
 
 CI_RUN = ROOT / ".ci" / "run"
 

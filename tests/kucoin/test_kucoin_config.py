@@ -8,16 +8,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from kucoin_support import (
-    ASYNC,
-    BASE_URL,
-    SYNC,
-    Twin,
-    envelope,
-    fake_kucoin,
-    twins,
-    verify_signed,
-)
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     ConfigurationError,
@@ -25,6 +15,8 @@ from ordercancel import (
     KucoinKeys,
     KucoinSpotCancelOrder,
 )
+from support.kucoin import ASYNC, BASE_URL, SYNC, Twin, envelope, fake_kucoin, twins
+from support.kucoin_oracle import verify_signed
 
 ENV = {
     "KUCOIN_API_KEY": "env-key-6f1d",
@@ -133,7 +125,7 @@ def test_keys_that_cannot_be_sent_are_refused_at_construction(
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         router.route().mock(side_effect=fake_kucoin)
         with pytest.raises(ConfigurationError):
-            twin.call("cancel_all_orders", keys=keys)
+            twin.call("cancel_all_orders", client_kwargs={"keys": keys})
 
 
 @twins
@@ -188,7 +180,7 @@ def test_a_given_timeout_is_used(twin: Twin) -> None:
     timeout = httpx.Timeout(1.25, connect=0.5)
     with respx.mock(base_url=BASE_URL) as router:
         route = router.route().mock(side_effect=fake_kucoin)
-        twin.call("cancel_all_orders", keys=KEYS, timeout=timeout)
+        twin.call("cancel_all_orders", client_kwargs={"keys": KEYS, "timeout": timeout})
     assert route.calls.last.request.extensions["timeout"] == timeout.as_dict()
 
 
@@ -219,7 +211,11 @@ class _RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 @twins
 def test_a_given_transport_is_used_and_closed_with_the_client(twin: Twin) -> None:
     transport = _RecordingTransport()
-    twin.call("cancel_all_orders_by_symbol", ("BTC-USDT",), keys=KEYS, transport=transport)
+    twin.call(
+        "cancel_all_orders_by_symbol",
+        "BTC-USDT",
+        client_kwargs={"keys": KEYS, "transport": transport},
+    )
     assert len(transport.requests) == 1
     assert verify_signed(transport.requests[0], KEYS) == []
     assert transport.requests[0].url.host == "api.kucoin.com"
@@ -297,9 +293,8 @@ def test_base_url_is_where_requests_go(twin: Twin) -> None:
         route = router.route().respond(200, content=envelope("success"))
         result = twin.call(
             "cancel_all_orders_by_symbol",
-            ("BTC-USDT",),
-            keys=KEYS,
-            base_url="https://kucoin.example.test",
+            "BTC-USDT",
+            client_kwargs={"keys": KEYS, "base_url": "https://kucoin.example.test"},
         )
     assert result.symbol == "BTC-USDT"
     assert route.calls.last.request.url.host == "kucoin.example.test"

@@ -11,15 +11,6 @@ import httpx
 import pytest
 import respx
 import yaml
-from kucoin_support import (
-    BASE_URL,
-    ENDPOINTS,
-    SPEC_PATH,
-    Twin,
-    percent_decode,
-    raw_target,
-    twins,
-)
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     CancelAllResult,
@@ -31,6 +22,8 @@ from ordercancel import (
     PartialCancelAccepted,
     SymbolCancelAccepted,
 )
+from support.kucoin import BASE_URL, ENDPOINTS, SPEC_PATH, Twin, twins
+from support.kucoin_oracle import percent_decode, raw_target
 
 SPEC = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
@@ -164,7 +157,7 @@ def test_every_operation_is_called_and_its_example_parses(
     pattern = "^" + re.sub(r"\\\{\w+\\\}", "[^/?]+", re.escape(path)) + r"(\?|$)"
     with respx.mock(base_url=BASE_URL) as router:
         route = router.route(method=method).respond(200, json=response)
-        result = twin.call(name, args, keys=KEYS)
+        result = twin.call(name, *args, client_kwargs={"keys": KEYS})
     assert route.call_count == 1
     assert re.match(pattern, percent_decode(raw_target(route.calls.last.request)))
     assert result == _expected(name, args, data)
@@ -210,7 +203,7 @@ def test_server_time_offset_lies_within_the_measurement(twin: Twin) -> None:
     server_ms = 5_000_000
     with respx.mock(base_url=BASE_URL) as router:
         router.get("/api/v1/timestamp").respond(200, json={"code": "200000", "data": server_ms})
-        offset = twin.call("sync_time", keys=KEYS, clock=clock)
+        offset = twin.call("sync_time", client_kwargs={"keys": KEYS, "clock": clock})
     assert len(readings) >= 2
     assert server_ms - max(readings) <= offset <= server_ms - min(readings)
 
@@ -220,5 +213,5 @@ def test_server_time_error_is_typed(twin: Twin) -> None:
     with respx.mock(base_url=BASE_URL) as router:
         router.get("/api/v1/timestamp").mock(return_value=httpx.Response(503, content=b"<html>"))
         with pytest.raises(KucoinAPIError) as caught:
-            twin.call("sync_time", keys=KEYS)
+            twin.call("sync_time", client_kwargs={"keys": KEYS})
     assert caught.value.status_code == 503

@@ -26,19 +26,6 @@ import respx
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from kucoin_strategies import keys, symbols, timestamps
-from kucoin_support import (
-    ASYNC,
-    BASE_URL,
-    HEAVY_PROPERTY,
-    PROPERTY,
-    SPEC_PATH,
-    Twin,
-    envelope,
-    raw_target,
-    twins,
-    verify_signed,
-)
 from ordercancel import (
     DisconnectProtectionArmed,
     DisconnectProtectionSetting,
@@ -50,6 +37,18 @@ from ordercancel import (
     RateLimiter,
 )
 from ordercancel._limiter import Booking
+from support.kucoin import (
+    ASYNC,
+    BASE_URL,
+    HEAVY_PROPERTY,
+    PROPERTY,
+    SPEC_PATH,
+    Twin,
+    envelope,
+    twins,
+)
+from support.kucoin_oracle import raw_target, verify_signed
+from support.kucoin_strategies import keys, symbols, timestamps
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 SET_PATH = "/api/v1/hf/orders/dead-cancel-all"
@@ -80,7 +79,7 @@ def _sent(twin: Twin, method: str, *args: Any, **kwargs: Any) -> tuple[Any, list
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.route().mock(side_effect=fake_dcp)
         try:
-            outcome = twin.call(method, args, keys=KEYS, **kwargs)
+            outcome = twin.call(method, *args, client_kwargs={"keys": KEYS, **kwargs})
         except OrderCancelError as exc:
             outcome = exc
     return outcome, [call.request for call in route.calls]
@@ -101,7 +100,10 @@ def test_set_sends_seconds_and_comma_joined_symbols_signed_over_the_body(
     with respx.mock(base_url=BASE_URL) as router:
         route = router.route().mock(side_effect=fake_dcp)
         result = twin.call(
-            "set_disconnect_protection", [timeout, wanted], keys=key, clock=lambda: now
+            "set_disconnect_protection",
+            timeout,
+            wanted,
+            client_kwargs={"keys": key, "clock": lambda: now},
         )
     assert route.call_count == 1
     request = route.calls.last.request
@@ -232,7 +234,7 @@ def _answered(twin: Twin, method: str, args: list[Any], data: Any, **extra: Any)
     with respx.mock(base_url=BASE_URL) as router:
         router.route().respond(200, content=json.dumps({"code": "200000", **extra, "data": data}))
         try:
-            return twin.call(method, args, keys=KEYS)
+            return twin.call(method, *args, client_kwargs={"keys": KEYS})
         except OrderCancelError as exc:
             return exc
 
@@ -535,7 +537,9 @@ def test_the_limiter_is_charged_the_spec_weight(twin: Twin, operation_id: str) -
     with respx.mock(base_url=BASE_URL) as router:
         router.route().respond(200, content=envelope({}))
         with contextlib.suppress(OrderCancelError):
-            twin.call(method, args, keys=KEYS, rate_limiter=Recording(100, 1))
+            twin.call(
+                method, *args, client_kwargs={"keys": KEYS, "rate_limiter": Recording(100, 1)}
+            )
     assert charged == [weights[operation_id]]
 
 

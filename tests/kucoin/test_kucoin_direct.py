@@ -20,8 +20,6 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kucoin_strategies import VALID_ARGS, cancel_sizes, keys
-from kucoin_support import ENDPOINTS, FIXED_MS
 from ordercancel import (
     APIConnectionError,
     AsyncKucoinSpotCancelOrder,
@@ -31,6 +29,8 @@ from ordercancel import (
 )
 from ordercancel._aiohttp import AiohttpTransport, DirectAsyncClient
 from ordercancel.kucoin._signing import KucoinAuth
+from support.kucoin import ENDPOINTS, FIXED_MS
+from support.kucoin_strategies import VALID_ARGS, cancel_sizes, keys
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 ONE_ATTEMPT = RetryPolicy(attempts=1)

@@ -14,8 +14,8 @@ import pytest
 import respx
 from hypothesis import given
 from hypothesis import strategies as st
-from kucoin_strategies import NASTY_TEXT, VALID_ARGS, anything, cancel_sizes
-from kucoin_support import (
+from ordercancel import InvalidRequest, KucoinKeys, OrderCancelError
+from support.kucoin import (
     BASE_URL,
     ENDPOINTS,
     PROPERTY,
@@ -23,12 +23,12 @@ from kucoin_support import (
     Twin,
     fake_kucoin,
     parse_query,
-    raw_target,
     route_problems,
     split_target,
     twins,
 )
-from ordercancel import InvalidRequest, KucoinKeys, OrderCancelError
+from support.kucoin_oracle import raw_target
+from support.kucoin_strategies import NASTY_TEXT, VALID_ARGS, anything, cancel_sizes
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
 PLAIN_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
@@ -50,7 +50,7 @@ def _attempt(
             return _attempt(twin, endpoint, args, router)
     router.calls.clear()
     try:
-        outcome = twin.call(endpoint.method, list(args.values()), keys=KEYS)
+        outcome = twin.call(endpoint.method, *args.values(), client_kwargs={"keys": KEYS})
     except OrderCancelError as exc:
         outcome = exc
     return outcome, [call.request for call in router.calls]

@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from kucoin_support import envelope
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     KucoinKeys,
@@ -25,6 +24,7 @@ from ordercancel import (
     OrderNotCancellable,
     UnexpectedResponse,
 )
+from support.kucoin import envelope
 
 if TYPE_CHECKING:
     from conftest import CaptureServer  # tests/conftest.py's fixture type; not imported at run time

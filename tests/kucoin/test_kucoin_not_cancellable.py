@@ -5,7 +5,7 @@ parameter error; only the message tells them apart, and KuCoin spells the first 
 Any case, spaces or underscores between the words and a final full stop make no difference:
 `KucoinOrderNotCancellable`. Any other 400100 message stays a plain `KucoinAPIError` (a bot must
 not take "Parameter error" for "the order is gone"). The oracle is `says_not_cancellable`
-(kucoin_strategies.py), written from the list of spellings, not from the wrapper.
+(support/kucoin_strategies.py), written from the list of spellings, not from the wrapper.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import pytest
 import respx
 from hypothesis import example, given
 from hypothesis import strategies as st
-from kucoin_strategies import NOT_CANCELLABLE_MSGS, NOT_CANCELLABLE_WORDS, says_not_cancellable
-from kucoin_support import BASE_URL, PROPERTY, Twin, envelope, twins
 from ordercancel import (
     KucoinAPIError,
     KucoinKeys,
@@ -26,6 +24,12 @@ from ordercancel import (
     OrderCancelError,
     OrderNotCancellable,
     RetryPolicy,
+)
+from support.kucoin import BASE_URL, PROPERTY, Twin, envelope, twins
+from support.kucoin_strategies import (
+    NOT_CANCELLABLE_MSGS,
+    NOT_CANCELLABLE_WORDS,
+    says_not_cancellable,
 )
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
@@ -44,7 +48,11 @@ def _answered(twin: Twin, method: str, status: int, msg: str) -> Any:
     with respx.mock(base_url=BASE_URL) as router:
         router.route().mock(return_value=httpx.Response(status, content=body))
         try:
-            result = twin.call(method, CALLS[method], keys=KEYS, retry=RetryPolicy(attempts=1))
+            result = twin.call(
+                method,
+                *CALLS[method],
+                client_kwargs={"keys": KEYS, "retry": RetryPolicy(attempts=1)},
+            )
         except OrderCancelError as exc:
             return exc
     raise AssertionError(f"a 400100 answer returned {result!r}")

@@ -15,25 +15,6 @@ import pytest
 import respx
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
-from kucoin_strategies import (
-    NOT_CANCELLABLE_MSGS,
-    bodies,
-    rate_limit_headers,
-    says_not_cancellable,
-    statuses,
-    symbols,
-)
-from kucoin_support import (
-    BASE_URL,
-    ENDPOINTS,
-    HEAVY_PROPERTY,
-    Endpoint,
-    Twin,
-    envelope,
-    rate_limit_oracle,
-    twins,
-    verify_signed,
-)
 from ordercancel import (
     APIConnectionError,
     APITimeoutError,
@@ -58,6 +39,25 @@ from ordercancel import (
     ServerError,
     SymbolCancelAccepted,
     UnexpectedResponse,
+)
+from support.kucoin import (
+    BASE_URL,
+    ENDPOINTS,
+    HEAVY_PROPERTY,
+    Endpoint,
+    Twin,
+    envelope,
+    rate_limit_oracle,
+    twins,
+)
+from support.kucoin_oracle import verify_signed
+from support.kucoin_strategies import (
+    NOT_CANCELLABLE_MSGS,
+    bodies,
+    rate_limit_headers,
+    says_not_cancellable,
+    statuses,
+    symbols,
 )
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
@@ -266,7 +266,11 @@ def _answer(status: int, body: bytes, headers: dict[str, bytes]) -> Any:
 def _call(twin: Twin, method: str, args: tuple[Any, ...] | None = None) -> Any:
     """Call once (no retry); return the result or the OrderCancelError raised."""
     try:
-        return twin.call(method, ARGS[method] if args is None else args, keys=KEYS, retry=ONCE)
+        return twin.call(
+            method,
+            *(ARGS[method] if args is None else args),
+            client_kwargs={"keys": KEYS, "retry": ONCE},
+        )
     except OrderCancelError as exc:
         return exc
 
@@ -457,7 +461,9 @@ def test_stale_timestamp_resyncs_the_clock_and_resends_once(twin: Twin, second_c
         )
         cancel = router.delete("/api/v1/hf/orders/cancelAll").mock(side_effect=answers)
         try:
-            outcome = twin.call("cancel_all_orders", keys=KEYS, clock=lambda: local)
+            outcome = twin.call(
+                "cancel_all_orders", client_kwargs={"keys": KEYS, "clock": lambda: local}
+            )
         except OrderCancelError as exc:
             outcome = exc
     assert clock.call_count == 1

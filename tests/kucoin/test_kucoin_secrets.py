@@ -9,10 +9,11 @@ import httpx
 import respx
 from hypothesis import given
 from hypothesis import strategies as st
-from kucoin_support import BASE_URL, HEAVY_PROPERTY, Twin, envelope, kucoin_sign, twins
 from ordercancel import KucoinKeys, OrderCancelError, RetryPolicy
 from ordercancel.kucoin._signing import KucoinAuth
-from shown_texts import shown_texts
+from support.kucoin import BASE_URL, HEAVY_PROPERTY, Twin, envelope, twins
+from support.kucoin_oracle import kucoin_sign
+from support.shown_texts import shown_texts
 
 # Secrets framed by a character no message of ours contains, so that finding one in a text means
 # it leaked, not that the secret happens to be "UnexpectedRespon" (hypothesis tries that).

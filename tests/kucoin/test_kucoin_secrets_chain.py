@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kucoin_support import kucoin_sign
 from ordercancel import (
     APIConnectionError,
     AsyncKucoinSpotCancelOrder,
@@ -32,7 +31,8 @@ from ordercancel import (
     RetryPolicy,
 )
 from ordercancel._aiohttp import AiohttpTransport
-from shown_texts import header_values, leaks, logged, misbehaving_server, shown_texts
+from support.kucoin_oracle import kucoin_sign
+from support.shown_texts import header_values, leaks, logged, misbehaving_server, shown_texts
 from test_kucoin_secrets import strong_secrets
 
 NOW_MS = 1_700_000_000_000

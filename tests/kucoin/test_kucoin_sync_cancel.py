@@ -3,7 +3,7 @@
 Written from KuCoin's published file: `DELETE /api/v1/hf/orders/sync/{orderId}?symbol=` and
 `.../sync/client-order/{clientOid}?symbol=`, no body, answered with `{orderId | clientOid,
 originSize, dealSize, remainSize, canceledSize, status: "open" | "done"}`. The signature is
-checked by the independent oracle of kucoin_support, never by the wrapper's signer.
+checked by the independent oracle of support.kucoin_oracle, never by the wrapper's signer.
 """
 
 from __future__ import annotations
@@ -19,32 +19,6 @@ import respx
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from kucoin_strategies import (
-    NASTY_TEXT,
-    anything,
-    client_oids,
-    keys,
-    order_ids,
-    symbols,
-    timestamps,
-)
-from kucoin_support import (
-    BASE_URL,
-    HEAVY_PROPERTY,
-    PROPERTY,
-    SPEC_PATH,
-    Endpoint,
-    Twin,
-    envelope,
-    parse_query,
-    percent_decode,
-    raw_target,
-    resolve_route,
-    route_problems,
-    split_target,
-    twins,
-    verify_signed,
-)
 from ordercancel import (
     InvalidRequest,
     KucoinAPIError,
@@ -54,6 +28,30 @@ from ordercancel import (
     KucoinUnexpectedResponse,
     OrderCancelError,
     SyncCancelResult,
+)
+from support.kucoin import (
+    BASE_URL,
+    HEAVY_PROPERTY,
+    PROPERTY,
+    SPEC_PATH,
+    Endpoint,
+    Twin,
+    envelope,
+    parse_query,
+    resolve_route,
+    route_problems,
+    split_target,
+    twins,
+)
+from support.kucoin_oracle import percent_decode, raw_target, verify_signed
+from support.kucoin_strategies import (
+    NASTY_TEXT,
+    anything,
+    client_oids,
+    keys,
+    order_ids,
+    symbols,
+    timestamps,
 )
 
 KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
@@ -112,7 +110,7 @@ def _call(twin: Twin, method: str, args: list[Any], answer: Any, **client: Any) 
         else:
             route.mock(return_value=response)
         try:
-            return twin.call(method, args, keys=KEYS, **client)
+            return twin.call(method, *args, client_kwargs={"keys": KEYS, **client})
         except OrderCancelError as exc:
             return exc
 
@@ -131,7 +129,9 @@ def test_valid_call_is_sent_signed_to_the_sync_endpoint(
     symbol = data.draw(symbols, label="symbol")
     with respx.mock(base_url=BASE_URL) as router:
         route = router.route().mock(side_effect=fake_sync_kucoin)
-        result = twin.call(endpoint.method, [ident, symbol], keys=key, clock=lambda: now)
+        result = twin.call(
+            endpoint.method, ident, symbol, client_kwargs={"keys": key, "clock": lambda: now}
+        )
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.method == "DELETE"
@@ -163,7 +163,7 @@ def test_any_input_is_refused_unsent_or_reaches_the_sync_endpoint(
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.route().mock(side_effect=fake_sync_kucoin)
         try:
-            outcome: Any = twin.call(endpoint.method, args, keys=KEYS)
+            outcome: Any = twin.call(endpoint.method, *args, client_kwargs={"keys": KEYS})
         except OrderCancelError as exc:
             outcome = exc
     if isinstance(outcome, InvalidRequest):
@@ -190,7 +190,7 @@ def test_nasty_order_ids_never_leave(twin: Twin, value: Any) -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.route().mock(side_effect=fake_sync_kucoin)
         with pytest.raises(InvalidRequest):
-            twin.call(BY_ID.method, [value, "BTC-USDT"], keys=KEYS)
+            twin.call(BY_ID.method, value, "BTC-USDT", client_kwargs={"keys": KEYS})
     assert route.call_count == 0
 
 

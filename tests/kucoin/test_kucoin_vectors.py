@@ -11,19 +11,9 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from kucoin_support import (
-    BASE_URL,
-    FIXED_MS,
-    Twin,
-    fake_kucoin,
-    kucoin_sign,
-    load_vectors,
-    percent_decode,
-    raw_target,
-    twins,
-    vector_keys,
-)
 from ordercancel.kucoin._signing import KucoinAuth, signed_target
+from support.kucoin import BASE_URL, FIXED_MS, Twin, fake_kucoin, load_vectors, twins, vector_keys
+from support.kucoin_oracle import kucoin_sign, percent_decode, raw_target
 
 VECTORS = load_vectors()
 CASES = VECTORS["cases"]
@@ -110,9 +100,8 @@ def test_vector_through_public_client(twin: Twin, case: dict[str, Any]) -> None:
         route = router.route().mock(side_effect=fake_kucoin)
         twin.call(
             case["call"],
-            list(case["args"].values()),
-            keys=vector_keys(VECTORS),
-            clock=lambda: FIXED_MS,
+            *case["args"].values(),
+            client_kwargs={"keys": vector_keys(VECTORS), "clock": lambda: FIXED_MS},
         )
         assert route.call_count == 1
         _check_signed_request(route.calls.last.request, case)

@@ -14,22 +14,6 @@ import pytest
 import respx
 from hypothesis import given
 from hypothesis import strategies as st
-from kucoin_strategies import cancel_sizes, client_oids, keys, order_ids, symbols, timestamps
-from kucoin_support import (
-    BASE_URL,
-    ENDPOINTS,
-    HEAVY_PROPERTY,
-    Endpoint,
-    Twin,
-    fake_kucoin,
-    parse_query,
-    percent_decode,
-    raw_target,
-    route_problems,
-    split_target,
-    twins,
-    verify_signed,
-)
 from ordercancel import (
     CancelAllResult,
     ClientOrderCancelAccepted,
@@ -37,6 +21,27 @@ from ordercancel import (
     OrderCancelAccepted,
     PartialCancelAccepted,
     SymbolCancelAccepted,
+)
+from support.kucoin import (
+    BASE_URL,
+    ENDPOINTS,
+    HEAVY_PROPERTY,
+    Endpoint,
+    Twin,
+    fake_kucoin,
+    parse_query,
+    route_problems,
+    split_target,
+    twins,
+)
+from support.kucoin_oracle import percent_decode, raw_target, verify_signed
+from support.kucoin_strategies import (
+    cancel_sizes,
+    client_oids,
+    keys,
+    order_ids,
+    symbols,
+    timestamps,
 )
 
 # The spec's cancelSize pattern: a plain decimal, no sign, no exponent.
@@ -115,7 +120,9 @@ def test_valid_call_is_sent_signed_to_its_endpoint(
     args, size = data.draw(calls(endpoint), label="args")
     with respx.mock(base_url=BASE_URL) as router:
         route = router.route().mock(side_effect=fake_kucoin)
-        result = twin.call(endpoint.method, list(args.values()), keys=key, clock=lambda: now)
+        result = twin.call(
+            endpoint.method, *args.values(), client_kwargs={"keys": key, "clock": lambda: now}
+        )
     assert route.call_count == 1
     request = route.calls.last.request
     _check_request(request, endpoint, args, size)

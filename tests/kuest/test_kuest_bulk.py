@@ -30,15 +30,17 @@ from ordercancel import (
     OrderOutcome,
     RateLimiter,
 )
-from test_kuest_support import (
+from support.kuest import (
     BASE_URL,
+    FIXED_S,
     HEAVY_PROPERTY,
+    KEYS,
     Twin,
     compact,
     order_ids,
-    signing_problems,
     twins,
 )
+from support.kuest_oracle import signing_problems
 
 HTML = b"<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>"
 REASON = "Order is already filled or cancelled."
@@ -154,7 +156,7 @@ def test_each_id_gets_its_own_outcome(
     assert sent == Counter(distinct)  # each distinct id exactly once
     for request in requests:
         assert (request.method, str(request.url)) == ("DELETE", f"{BASE_URL}/order")
-        assert signing_problems(request) == []
+        assert signing_problems(request, KEYS, FIXED_S) == []
 
 
 _BATCH_FAILURES = sorted(k for k in BEHAVIOURS if k not in ("canceled", "not_canceled"))
@@ -189,7 +191,7 @@ def test_batch_outcomes_follow_the_answer(twin: Twin, data: st.DataObject, ids: 
     (request,) = requests
     assert (request.method, str(request.url)) == ("DELETE", f"{BASE_URL}/orders")
     assert request.content == compact(distinct)  # a bare JSON array, each id once
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
     assert [o.order_id for o in outcomes] == distinct
     for outcome in outcomes:
         if mode in ("404", "409"):

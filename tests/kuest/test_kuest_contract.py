@@ -27,7 +27,8 @@ from ordercancel import (
     KuestServerError,
     OrderOutcome,
 )
-from test_kuest_support import BASE_URL, SPEC_PATH, Twin, compact, signing_problems, twins
+from support.kuest import BASE_URL, FIXED_S, KEYS, SPEC_PATH, Twin, compact, twins
+from support.kuest_oracle import signing_problems
 
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
 
@@ -169,7 +170,7 @@ def test_each_operation_reaches_its_spec_method_and_path(twin: Twin, operation_i
         assert type(json.loads(request.content)) is type(example)
     else:
         assert request.content == b""
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
 
 
 @twins
@@ -177,7 +178,7 @@ def test_each_operation_reaches_its_spec_method_and_path(twin: Twin, operation_i
 def test_the_base_url_is_overridable(twin: Twin, base_url: str) -> None:
     _, request = _call(twin, "cancelOrder", 200, {"success": True}, base_url=base_url)
     assert str(request.url) == f"{base_url}/order"
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
 
 
 @twins

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ordercancel import AsyncKuestCancelOrder, RateLimiter, RetryPolicy
 from ordercancel._aiohttp import AiohttpTransport
-from test_kuest_support import FIXED_S, KEYS, order_ids
+from support.kuest import FIXED_S, KEYS, order_ids
 
 ONE_ATTEMPT = RetryPolicy(attempts=1)
 _TOKEN = st.text(string.ascii_letters + string.digits + "-_.~&=%+!", min_size=1, max_size=20)

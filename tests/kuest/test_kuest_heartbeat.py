@@ -4,7 +4,7 @@ Facts from Kuest's published file and its clients: the body is `{"heartbeat_id":
 first heartbeat, then the id the previous answer named (`{"heartbeat_id": "<id>"}`); a wrong id
 is answered 400 `{"error": "Invalid Heartbeat ID", "heartbeat_id": "<current>"}` (Kuest's Python
 client's example); Kuest cancels every open order when heartbeats stop for about 10 s. Signatures
-are checked by the independent oracle of test_kuest_support.
+are checked by the independent oracle of support.kuest_oracle.
 """
 
 from __future__ import annotations
@@ -35,15 +35,8 @@ from ordercancel import (
     RateLimiter,
 )
 from ordercancel._limiter import Booking
-from test_kuest_support import (
-    BASE_URL,
-    PROPERTY,
-    Twin,
-    compact,
-    signing_problems,
-    twins,
-    wire_path,
-)
+from support.kuest import BASE_URL, FIXED_S, KEYS, PROPERTY, Twin, compact, twins
+from support.kuest_oracle import signing_problems, wire_path
 
 HEARTBEATS = f"{BASE_URL}/heartbeats"
 UUID = "7f335bb3-36cb-433d-b8ff-4f9a2233d833"
@@ -86,7 +79,7 @@ def test_a_heartbeat_posts_the_id_signed_over_the_exact_body(
     [request] = requests
     assert (request.method, str(request.url)) == ("POST", HEARTBEATS)
     assert request.content == compact({"heartbeat_id": sent})
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
 
 
 @twins
@@ -101,7 +94,7 @@ def test_the_path_is_configurable_and_signed(twin: Twin, path: str) -> None:
     _, [request] = _beat(twin, [ok(UUID)], UUID, heartbeat_path=path)
     assert str(request.url) == BASE_URL + path
     assert wire_path(request) == path
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
 
 
 @twins
@@ -148,7 +141,7 @@ def test_invalid_heartbeat_id_is_answered_by_continuing_with_the_named_id(twin: 
         {"heartbeat_id": "stale-id"},
         {"heartbeat_id": UUID},
     ]
-    assert all(signing_problems(r) == [] for r in requests)
+    assert all(signing_problems(r, KEYS, FIXED_S) == [] for r in requests)
 
 
 @twins
@@ -284,7 +277,7 @@ def test_the_keeper_chains_the_ids(twin: Twin) -> None:
     assert sent[0] is None
     assert sent[1:] == [f"id-{n}" for n in range(1, len(sent))]  # each answer's id, next
     assert keeper.heartbeat_id == f"id-{len(sent)}"
-    assert all(signing_problems(r) == [] for r in fake.requests)
+    assert all(signing_problems(r, KEYS, FIXED_S) == [] for r in fake.requests)
     assert (keeper.failures, keeper.last_error) == (0, None)
 
 

@@ -18,16 +18,18 @@ import respx
 from hypothesis import given
 from hypothesis import strategies as st
 from ordercancel import InvalidRequest, KuestCancelReport, KuestOrderCanceled, OrderOutcome
-from test_kuest_support import (
+from support.kuest import (
     BASE_URL,
+    FIXED_S,
     HEAVY_PROPERTY,
+    KEYS,
     PROPERTY,
     Twin,
     compact,
     order_ids,
-    signing_problems,
     twins,
 )
+from support.kuest_oracle import signing_problems
 
 _nasty_text = st.one_of(
     st.text(),
@@ -84,7 +86,7 @@ def test_cancel_order_refuses_or_sends_well_formed(twin: Twin, value: Any) -> No
     (request,) = requests
     assert (request.method, str(request.url)) == ("DELETE", f"{BASE_URL}/order")
     assert request.content == compact({"orderId": value})
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
 
 
 @twins
@@ -145,7 +147,7 @@ def test_cancel_orders_refuses_or_sends_well_formed(twin: Twin, value: Any, batc
         assert sorted(json.loads(r.content)["orderId"] for r in requests) == sorted(distinct)
         for request in requests:
             assert (request.method, str(request.url)) == ("DELETE", f"{BASE_URL}/order")
-    assert all(signing_problems(r) == [] for r in requests)
+    assert all(signing_problems(r, KEYS, FIXED_S) == [] for r in requests)
 
 
 @twins
@@ -186,7 +188,7 @@ def test_cancel_market_orders_refuses_or_sends_well_formed(
     assert (request.method, str(request.url)) == ("DELETE", f"{BASE_URL}/cancel-market-orders")
     assert json.loads(request.content) == given_values
     assert request.content == compact(json.loads(request.content))
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
 
 
 @twins

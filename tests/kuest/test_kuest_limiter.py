@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ordercancel import ConfigurationError, RateLimiter
-from test_kuest_support import PROPERTY
+from support.kuest import PROPERTY
 
 EPS = 1e-6
 

@@ -27,7 +27,7 @@ from ordercancel import (
     OrderOutcome,
     UnexpectedResponse,
 )
-from test_kuest_support import KEYS
+from support.kuest import KEYS
 
 if TYPE_CHECKING:
     from conftest import CaptureServer  # tests/conftest.py's fixture type; not imported at run time

@@ -38,7 +38,7 @@ from ordercancel import (
     ServerError,
     UnexpectedResponse,
 )
-from test_kuest_support import HEAVY_PROPERTY, PROPERTY, Twin, order_ids, twins
+from support.kuest import HEAVY_PROPERTY, PROPERTY, Twin, order_ids, twins
 
 ORDER = "0x38a73eed1e6d177545e9ab027abddfb7e08dbe975fa777123b1752d203d6ac88"
 

@@ -21,8 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ordercancel import ConfigurationError, KuestKeys, OrderCancelError, RetryPolicy
 from ordercancel.kuest._signing import KuestAuth
-from shown_texts import shown_texts
-from test_kuest_support import (
+from support.kuest import (
     ASYNC,
     HEAVY_PROPERTY,
     KEYS,
@@ -35,6 +34,7 @@ from test_kuest_support import (
     secret_bytes,
     twins,
 )
+from support.shown_texts import shown_texts
 
 ENV_NAMES = ("KUEST_ADDRESS", "KUEST_API_KEY", "KUEST_API_SECRET", "KUEST_API_PASSPHRASE")
 

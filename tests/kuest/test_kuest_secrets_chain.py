@@ -31,17 +31,17 @@ from ordercancel import (
     OrderOutcome,
     RetryPolicy,
 )
-from shown_texts import header_values, leaks, logged, misbehaving_server, shown_texts
-from test_kuest_support import (
+from support.kuest import (
     FIXED_S,
     KEYS,
     compact,
     encodings,
     fast_limiter,
-    oracle_signature,
     passphrases,
     secret_bytes,
 )
+from support.kuest_oracle import oracle_signature
+from support.shown_texts import header_values, leaks, logged, misbehaving_server, shown_texts
 
 ORDER = "0x38a73eed1e6d177545e9ab027abddfb7e08dbe975fa777123b1752d203d6ac88"
 CLIENTS = {"sync": KuestCancelOrder, "async": AsyncKuestCancelOrder}

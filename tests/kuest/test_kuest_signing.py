@@ -1,4 +1,4 @@
-"""Signing properties, judged by the independent oracle in test_kuest_support.
+"""Signing properties, judged by the independent oracle in support.kuest_oracle.
 
 For any valid id the request is DELETE /order with the compact JSON body, the five L2 headers and
 a signature over exactly the bytes and path sent; the secret's alphabet and padding never matter;
@@ -22,23 +22,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ordercancel import ConfigurationError, InvalidRequest, KuestKeys
 from ordercancel.kuest._signing import KuestAuth
-from test_kuest_support import (
+from support.kuest import (
     BASE_URL,
     FIXED_S,
     KEYS,
-    L2_HEADERS,
     PROPERTY,
     Twin,
     compact,
     encodings,
     fast_limiter,
-    oracle_signature,
     order_ids,
     secret_bytes,
-    signing_problems,
     twins,
-    wire_path,
 )
+from support.kuest_oracle import L2_HEADERS, oracle_signature, signing_problems, wire_path
 
 
 def _keys_with_secret(secret: str) -> KuestKeys:
@@ -74,7 +71,7 @@ def test_any_valid_id_gives_a_well_formed_signed_request(
     assert all(name in request.headers for name in L2_HEADERS)
     assert request.headers["KUEST_TIMESTAMP"] == str(FIXED_S)
     assert request.headers.get_list("Content-Type") == ["application/json"]
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
 
 
 @twins
@@ -94,7 +91,7 @@ def test_timestamp_is_unix_seconds_by_default(twin: Twin) -> None:
     assert stamp.isascii()
     assert stamp.isdigit()
     assert int(before) - 1 <= int(stamp) <= int(after) + 1
-    assert signing_problems(route.calls.last.request, timestamp=int(stamp)) == []
+    assert signing_problems(route.calls.last.request, KEYS, int(stamp)) == []
 
 
 @twins
@@ -139,7 +136,7 @@ def test_a_query_string_never_changes_the_auth_signature(
     assert queried.url.query  # the query is really there
     signed = next(auth.sync_auth_flow(queried))
     assert signed.headers["KUEST_SIGNATURE"] == plain.headers["KUEST_SIGNATURE"]
-    assert signing_problems(signed) == []
+    assert signing_problems(signed, KEYS, FIXED_S) == []
 
 
 @twins
@@ -156,7 +153,7 @@ def test_a_query_from_the_callers_http_client_is_not_signed(twin: Twin) -> None:
             http_client.close()
     assert request.url.query == b"x=1"
     assert wire_path(request) == "/order"
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
     plain = _send_one(twin, "ord_abc123xyz789")
     assert request.headers["KUEST_SIGNATURE"] == plain.headers["KUEST_SIGNATURE"]
 
@@ -175,7 +172,7 @@ def test_a_base_url_with_a_path_prefix_signs_the_full_path(
     base = "https://kuest.example/" + "/".join(prefix) + ("/" if slash else "")
     request = _send_one(twin, "ord_1", base_url=base)
     assert str(request.url) == "https://kuest.example/" + "/".join(prefix) + "/order"
-    assert signing_problems(request) == []
+    assert signing_problems(request, KEYS, FIXED_S) == []
 
 
 @twins

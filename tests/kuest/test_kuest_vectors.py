@@ -15,19 +15,16 @@ import pytest
 import respx
 from ordercancel import KuestKeys
 from ordercancel.kuest._signing import KuestAuth, l2_signature
-from test_kuest_support import (
+from support.kuest import (
     BASE_URL,
     KEYS,
     PRODUCT_VECTOR,
     VECTORS_PATH,
     Twin,
-    decode_b64_secret,
     load_vectors,
-    oracle_signature,
-    signing_problems,
     twins,
-    wire_path,
 )
+from support.kuest_oracle import decode_b64_secret, oracle_signature, signing_problems, wire_path
 
 CASES = load_vectors()
 CASE_IDS = [f"case{i + 1}-{c['method']}" for i, c in enumerate(CASES)]

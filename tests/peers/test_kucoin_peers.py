@@ -20,9 +20,6 @@ What each client sends, and so what the simulator must accept:
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -44,6 +41,7 @@ from kucoin_universal_sdk.model import ClientOptionBuilder, TransportOptionBuild
 from kucoin_universal_sdk.model.common import RestError
 from ordercancel import KucoinKeys
 from ordercancel.testing import KucoinExchange
+from support import kucoin_oracle
 
 SPACED_OID = "client order id 13"  # KuCoin's own example: free text with spaces
 UUID_OID = str(uuid.UUID(int=0x5C52E11203AA677F33E493FB0A1B2C3D))
@@ -161,7 +159,7 @@ class PythonKucoinV2V3(PythonKucoin):  # type: ignore[misc]
         super().__init__(keys.api_key, keys.api_secret, keys.api_passphrase)
         self.API_URL = base_url
         self.session.headers.update(
-            {"KC-API-KEY-VERSION": "2", "KC-API-PASSPHRASE": _hashed_passphrase(keys)}
+            {"KC-API-KEY-VERSION": "2", "KC-API-PASSPHRASE": kucoin_oracle.passphrase_header(keys)}
         )
 
 
@@ -197,11 +195,6 @@ class PyKucoin:
             401,
             "400004",
         )
-
-
-def _hashed_passphrase(keys: KucoinKeys) -> str:
-    digest = hmac.new(keys.api_secret.encode(), keys.api_passphrase.encode(), hashlib.sha256)
-    return base64.b64encode(digest.digest()).decode()
 
 
 def _unified(symbol: str) -> str:

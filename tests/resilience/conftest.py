@@ -1,109 +1,34 @@
-"""Shared pieces of the resilience tests: twin drivers, independent verifiers, log capture, stats.
+"""Shared pieces of the resilience tests: the `connect` fixture (twin drivers), log capture, stats.
 
-Nothing here calls the wrapper's signing code: the verifiers are written from the venues' published
-rules (shared/api/*.md), so they can disagree with the wrapper.
+The signing oracles are `support.kucoin_oracle` and `support.kuest_oracle`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import collections
-import hashlib
-import hmac
 import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     AsyncKuestCancelOrder,
-    KucoinKeys,
     KucoinSpotCancelOrder,
     KuestCancelOrder,
-    KuestKeys,
 )
+from support.twins import Driver, Twin
 
 # ---------------------------------------------------------------------------------------------
-# Twins: one synchronous driver for both clients. The async client runs in its own event loop
-# on a background thread, so a scenario is written once and runs against both twins.
+# Twins: each scenario runs against both clients through `support.twins.Driver`.
 # ---------------------------------------------------------------------------------------------
 
-
-class _LoopThread:
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self._thread.start()
-
-    def run(self, coro: Any, timeout: float = 120) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
-        self.loop.close()
-
-
-class Driver:
-    """A client of one venue, sync or async, called synchronously: `driver.call("name", ...)`."""
-
-    def __init__(self, mode: str, venue: str, **kwargs: Any) -> None:
-        self.mode = mode
-        self.venue = venue
-        classes = {
-            ("sync", "kucoin"): KucoinSpotCancelOrder,
-            ("async", "kucoin"): AsyncKucoinSpotCancelOrder,
-            ("sync", "kuest"): KuestCancelOrder,
-            ("async", "kuest"): AsyncKuestCancelOrder,
-        }
-        self._loop = _LoopThread() if mode == "async" else None
-        self.client = classes[(mode, venue)](**kwargs)
-
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Call the client's method `name` and return its result (or raise its error)."""
-        method = getattr(self.client, name)
-        if self._loop is None:
-            return method(*args, **kwargs)
-        return self._loop.run(method(*args, **kwargs))
-
-    def gather(self, calls: list[tuple[str, tuple[Any, ...]]]) -> list[Any]:
-        """Run many calls side by side (threads for sync, tasks for async); results or errors."""
-        if self._loop is None:
-            results: list[Any] = [None] * len(calls)
-
-            def work(i: int) -> None:
-                name, args = calls[i]
-                try:
-                    results[i] = getattr(self.client, name)(*args)
-                except Exception as exc:
-                    results[i] = exc
-
-            threads = [threading.Thread(target=work, args=(i,)) for i in range(len(calls))]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(120)
-            return results
-
-        async def together() -> list[Any]:
-            coros = [getattr(self.client, name)(*args) for name, args in calls]
-            return list(await asyncio.gather(*coros, return_exceptions=True))
-
-        return list(self._loop.run(together()))
-
-    def close(self) -> None:
-        if self._loop is None:
-            self.client.close()
-            return
-        try:
-            self._loop.run(self.client.aclose())
-        finally:
-            self._loop.stop()
+CLIENTS = {
+    "kucoin": {"sync": KucoinSpotCancelOrder, "async": AsyncKucoinSpotCancelOrder},
+    "kuest": {"sync": KuestCancelOrder, "async": AsyncKuestCancelOrder},
+}
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -117,67 +42,13 @@ def connect(mode: str) -> Iterator[Callable[..., Driver]]:
     drivers: list[Driver] = []
 
     def make(venue: str, **kwargs: Any) -> Driver:
-        driver = Driver(mode, venue, **kwargs)
+        driver = Twin(mode, venue, CLIENTS[venue][mode]).open(**kwargs)
         drivers.append(driver)
         return driver
 
     yield make
     for driver in drivers:
         driver.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# Independent verifiers and derived secrets
-# ---------------------------------------------------------------------------------------------
-
-
-def _b64_hmac(key: bytes, message: bytes) -> str:
-    return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
-
-
-def kucoin_passphrase_header(keys: KucoinKeys) -> str:
-    """KC-API-PASSPHRASE for v2/v3 keys: base64(HMAC-SHA256(secret, passphrase))."""
-    return _b64_hmac(keys.api_secret.encode(), keys.api_passphrase.encode())
-
-
-def kucoin_verifies(keys: KucoinKeys, method: str, raw_target: str, headers: Any) -> bool:
-    """KuCoin's rule: sign timestamp + METHOD + decoded(path?query) + body ("" here)."""
-    timestamp = headers["KC-API-TIMESTAMP"]
-    prehash = (timestamp + method.upper() + unquote(raw_target)).encode()
-    return (
-        timestamp.isdigit()
-        and headers["KC-API-KEY"] == keys.api_key
-        and headers["KC-API-PASSPHRASE"] == kucoin_passphrase_header(keys)
-        and hmac.compare_digest(
-            headers["KC-API-SIGN"], _b64_hmac(keys.api_secret.encode(), prehash)
-        )
-    )
-
-
-def kuest_verifies(keys: KuestKeys, method: str, path: str, body: bytes, headers: Any) -> bool:
-    """Kuest's L2 rule: urlsafe_b64(HMAC(b64decode(secret), ts + METHOD + path + body))."""
-    text = keys.api_secret.replace("-", "+").replace("_", "/")
-    key = base64.b64decode(text + "=" * (-len(text) % 4))
-    timestamp = headers["KUEST_TIMESTAMP"]
-    digest = hmac.new(key, timestamp.encode() + method.encode() + path.encode() + body, "sha256")
-    expected = base64.urlsafe_b64encode(digest.digest()).decode()
-    return (
-        timestamp.isdigit()
-        and headers["KUEST_API_KEY"] == keys.api_key
-        and hmac.compare_digest(headers["KUEST_SIGNATURE"], expected)
-    )
-
-
-@pytest.fixture(scope="session")
-def verifiers() -> Any:
-    """The independent verifiers: `.kucoin(keys, method, raw_target, headers)`, `.kuest(...)`."""
-
-    class Verifiers:
-        kucoin = staticmethod(kucoin_verifies)
-        kuest = staticmethod(kuest_verifies)
-        kucoin_passphrase_header = staticmethod(kucoin_passphrase_header)
-
-    return Verifiers
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ordercancel import (
     RateLimiter,
     WrongEventLoopError,
 )
-from user_calls import CALLS, Listener, make_client, seed
+from support.user_calls import CALLS, Listener, make_client, seed
 
 TWIN_VENUES = pytest.mark.parametrize("venue", ["kucoin", "kuest"])
 

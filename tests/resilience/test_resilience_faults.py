@@ -18,9 +18,7 @@ the terminal summary and written as JSON under the pytest temporary directory.
 from __future__ import annotations
 
 import asyncio
-import base64
 import collections
-import hmac
 import logging
 import random
 import time
@@ -41,6 +39,7 @@ from ordercancel import (
 )
 from ordercancel._aiohttp import AiohttpTransport
 from ordercancel.testing import Fault, KucoinExchange, KuestExchange
+from support import kucoin_oracle
 
 SYM = "BTC-USDT"
 DELAY = 0.5
@@ -333,8 +332,7 @@ class Run:
         keys = self.exchange.keys
         secrets = [keys.api_secret, keys.api_passphrase, *self.signatures]
         if self.venue == "kucoin":
-            derived = hmac.new(keys.api_secret.encode(), keys.api_passphrase.encode(), "sha256")
-            secrets.append(base64.b64encode(derived.digest()).decode())
+            secrets.append(kucoin_oracle.passphrase_header(keys))
         leaks = self.rec.leaked(secrets)
         if leaks:
             self.bad(f"secrets in logs: {[t[:80] for _, t in leaks][:3]}")

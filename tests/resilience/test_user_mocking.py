@@ -19,7 +19,7 @@ import httpx
 import pytest
 import respx
 from ordercancel.testing import KucoinExchange, KuestExchange
-from user_calls import (
+from support.user_calls import (
     CALLS,
     CLIENT_OID,
     KUCOIN_KEYS,

@@ -1,18 +1,20 @@
-"""Fixtures handing the independent signers of `sim_signing` to the simulator tests."""
+"""Fixtures handing the independent signers of `support.*_oracle` to the simulator tests."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
-from sim_signing import kucoin_headers, kuest_headers
+from support import kucoin_oracle, kuest_oracle
 
 
 @pytest.fixture
 def kc_sign() -> Callable[..., dict[str, str]]:
-    return kucoin_headers
+    """KuCoin's KC-API headers for `(keys, method, raw_target, *, body, timestamp_ms, ...)`."""
+    return kucoin_oracle.signed_headers
 
 
 @pytest.fixture
 def kq_sign() -> Callable[..., dict[str, str]]:
-    return kuest_headers
+    """Kuest's L2 headers for `(keys, method, path, body, *, timestamp_s)`."""
+    return kuest_oracle.signed_headers

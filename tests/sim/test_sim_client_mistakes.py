@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ordercancel.testing import KucoinExchange, KuestExchange
-from sim_signing import kucoin_headers, kuest_headers
+from support.kucoin_oracle import signed_headers as kucoin_headers
+from support.kuest_oracle import signed_headers as kuest_headers
 
 SMALL_LIMIT = 256  # bodies around the size limit stay cheap to draw
 # A timestamp in digits that str.isdigit() accepts and an ASCII-only check refuses.

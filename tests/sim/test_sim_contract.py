@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ordercancel import KucoinKeys, KuestKeys
 from ordercancel.testing import KucoinExchange, KuestExchange
-from sim_signing import kucoin_headers, kuest_headers
+from support.kucoin_oracle import signed_headers as kucoin_headers
+from support.kuest_oracle import signed_headers as kuest_headers
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "spec"
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)

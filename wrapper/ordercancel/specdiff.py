@@ -30,6 +30,9 @@ before the first "-" (`kucoin-spot-cancel.yaml` is `kucoin`) unless `--venue` sa
 
 Exit status: 0 when only listed differences remain, 1 when any other difference or a stale entry
 is found, 2 for usage errors and unreadable or malformed files (the worst over all PUBLISHED).
+
+A maintainer tool: it needs pyyaml, which `pip install 'ordercancel[specdiff]'` brings (the
+`nox -s upstream` session installs it); importing it without pyyaml raises ImportError.
 """
 
 from __future__ import annotations
@@ -42,7 +45,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped,unused-ignore]
+try:
+    import yaml  # type: ignore[import-untyped,unused-ignore]
+except ImportError as exc:  # a maintainer tool: its YAML reader is an extra, not a runtime need
+    raise ImportError(
+        "ordercancel.specdiff reads YAML with pyyaml, which is not installed: "
+        "pip install 'ordercancel[specdiff]'"
+    ) from exc
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 CONSTRAINTS = (

@@ -2,20 +2,17 @@
 
 A fault fires either *before* the venue applies the request (the state does not change: the
 request never got through) or *after* (the state changed, then the answer was lost, delayed or
-replaced: "the cancel reached the venue but the answer did not reach you").
+replaced: "the cancel reached the venue but the answer did not reach you"). This module is the
+plan only; `_wire.answer` applies it to a venue's answers.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import attrs
-
-if TYPE_CHECKING:
-    from ._wire import SimRequest, SimResponse, Venue
 
 FaultKind = Literal["server_error", "html", "empty", "delay", "drop"]
 When = Literal["before", "after"]
@@ -109,42 +106,3 @@ class Faults:
         """The fault for the answer being made now, if any (it is used up)."""
         with self._lock:
             return self._queue.popleft() if self._queue else None
-
-
-def _fault_response(venue: Venue, fault: Fault) -> SimResponse | None:
-    from ._wire import SimResponse
-
-    if fault.kind == "drop":
-        return None
-    if fault.kind == "html":
-        return SimResponse(fault.status, {"Content-Type": "text/html"}, HTML_PAGE)
-    if fault.kind == "empty":
-        return SimResponse(fault.status, {}, b"")
-    return SimResponse(
-        fault.status, {"Content-Type": "application/json"}, venue.server_error_body()
-    )
-
-
-Steps = Generator[float, None, "SimResponse | None"]
-
-
-def answer(venue: Venue, request: SimRequest) -> Steps:
-    """Answer `request` with `venue`, honouring its fault plan.
-
-    A generator: it yields the seconds to wait (the driver sleeps, synchronously or not) and
-    returns the response, or None when the connection must close without one. A driver that
-    gives up while waiting closes the generator; a "before" delay then leaves the state as is.
-    """
-    fault = venue.faults.take()
-    if fault is None:
-        return venue.handle(request)
-    if fault.when == "before":
-        if fault.kind == "delay":
-            yield fault.seconds
-            return venue.handle(request)
-        return _fault_response(venue, fault)
-    response = venue.handle(request)
-    if fault.kind == "delay":
-        yield fault.seconds
-        return response
-    return _fault_response(venue, fault)

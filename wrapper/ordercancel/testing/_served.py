@@ -16,8 +16,7 @@ from typing import Self
 
 from aiohttp import web
 
-from ._faults import Steps, answer
-from ._wire import SimRequest, Venue, lower_headers
+from ._wire import SimRequest, Steps, Venue, answer, lower_headers
 
 
 async def _read_body(request: web.BaseRequest, most: int) -> bytes:

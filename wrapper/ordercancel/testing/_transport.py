@@ -12,8 +12,7 @@ import time
 
 import httpx
 
-from ._faults import Steps, answer
-from ._wire import SimRequest, SimResponse, Venue, lower_headers
+from ._wire import SimRequest, SimResponse, Steps, Venue, answer, lower_headers
 
 
 def _sim_request(request: httpx.Request) -> SimRequest:

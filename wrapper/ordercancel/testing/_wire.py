@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from typing import Any, Protocol
 
 import attrs
 
-from ._faults import Faults
+from ._faults import HTML_PAGE, Fault, Faults
 
 JSON_HEADERS: Mapping[str, str] = {"Content-Type": "application/json"}
 _DIGITS = re.compile(r"[0-9]{1,19}")
@@ -116,3 +116,40 @@ class Venue(Protocol):
     def server_error_body(self) -> bytes:
         """The body the venue sends with an injected 5xx."""
         ...
+
+
+def _fault_response(venue: Venue, fault: Fault) -> SimResponse | None:
+    if fault.kind == "drop":
+        return None
+    if fault.kind == "html":
+        return SimResponse(fault.status, {"Content-Type": "text/html"}, HTML_PAGE)
+    if fault.kind == "empty":
+        return SimResponse(fault.status, {}, b"")
+    return SimResponse(
+        fault.status, {"Content-Type": "application/json"}, venue.server_error_body()
+    )
+
+
+Steps = Generator[float, None, SimResponse | None]
+
+
+def answer(venue: Venue, request: SimRequest) -> Steps:
+    """Answer `request` with `venue`, honouring its fault plan.
+
+    A generator: it yields the seconds to wait (the driver sleeps, synchronously or not) and
+    returns the response, or None when the connection must close without one. A driver that
+    gives up while waiting closes the generator; a "before" delay then leaves the state as is.
+    """
+    fault = venue.faults.take()
+    if fault is None:
+        return venue.handle(request)
+    if fault.when == "before":
+        if fault.kind == "delay":
+            yield fault.seconds
+            return venue.handle(request)
+        return _fault_response(venue, fault)
+    response = venue.handle(request)
+    if fault.kind == "delay":
+        yield fault.seconds
+        return response
+    return _fault_response(venue, fault)

@@ -1,26 +1,25 @@
-"""Shared pieces of the KuCoin tests: an independent oracle and the sync/async twin drivers.
+"""Shared pieces of the KuCoin tests: the routing oracle, a stand-in KuCoin, the twins.
 
-Nothing here calls the wrapper's signing, input or envelope code: the oracle is written from
-KuCoin's published rules (see the README's KuCoin section) so that it can disagree with the wrapper.
+Nothing here calls the wrapper's signing, input or envelope code: the routing oracle is written
+from KuCoin's published rules (see the README's KuCoin section) so that it can disagree with the
+wrapper. The signing oracle is `support.kucoin_oracle`; the twin driver `support.twins`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import hashlib
-import hmac
 import json
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, settings
 from ordercancel import AsyncKucoinSpotCancelOrder, KucoinKeys, KucoinSpotCancelOrder
+
+from support.kucoin_oracle import percent_decode, raw_target
+from support.twins import Twin, twins_mark
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "spec" / "kucoin-spot-cancel.yaml"
@@ -36,10 +35,6 @@ PROPERTY = settings(
 )
 HEAVY_PROPERTY = settings(PROPERTY, max_examples=100)
 
-# One TLS context for every test client: building one per client costs ~30 ms, which hypothesis
-# would pay thousands of times. respx intercepts these transports like the default ones.
-_TLS = httpx.create_ssl_context()
-
 
 def load_vectors() -> dict[str, Any]:
     """The golden signing vectors (a copy of KuCoin-derived data; never produced by the wrapper)."""
@@ -53,34 +48,11 @@ def vector_keys(vectors: Mapping[str, Any]) -> KucoinKeys:
 
 
 # ---------------------------------------------------------------------------------------------
-# The independent oracle: percent-decoding, routing, signature verification, header parsing.
+# The independent routing oracle: which route a wire target reaches; header parsing.
 # ---------------------------------------------------------------------------------------------
 
-_HEX = frozenset(string.hexdigits)
 # RFC 3986 pchar without ";" (some servers read it as a path parameter), plus "/" between segments.
 _PATH_CHARS = frozenset(string.ascii_letters + string.digits + "-._~" + "!$&'()*+,=:@" + "%/")
-
-
-def percent_decode(text: str) -> str:
-    """Decode %XX escapes as UTF-8, strictly (a server that cannot decode answers 400)."""
-    out = bytearray()
-    i = 0
-    while i < len(text):
-        if text[i] == "%":
-            pair = text[i + 1 : i + 3]
-            if len(pair) != 2 or not set(pair) <= _HEX:
-                raise ValueError(f"bad percent escape at {i} in {text!r}")
-            out.append(int(pair, 16))
-            i += 3
-        else:
-            out += text[i].encode("utf-8")
-            i += 1
-    return out.decode("utf-8")
-
-
-def raw_target(request: httpx.Request) -> str:
-    """Path plus ?query exactly as it went on the wire (no host)."""
-    return request.url.raw_path.decode("ascii")
 
 
 def split_target(target: str) -> tuple[str, str | None]:
@@ -98,59 +70,6 @@ def parse_query(query: str | None) -> list[tuple[str, str]]:
         name, _, value = part.partition("=")
         pairs.append((percent_decode(name), percent_decode(value)))
     return pairs
-
-
-def kucoin_sign(secret: str, message: bytes) -> str:
-    """base64(HMAC-SHA256(key=secret, msg=message)), KuCoin's rule, written here independently."""
-    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
-
-
-def expected_prehash(request: httpx.Request) -> bytes:
-    """timestamp + METHOD + decoded target + body, from what was actually sent."""
-    timestamp = request.headers["KC-API-TIMESTAMP"]
-    return (
-        timestamp.encode("ascii")
-        + request.method.upper().encode("ascii")
-        + percent_decode(raw_target(request)).encode("utf-8")
-        + request.content
-    )
-
-
-def verify_signed(request: httpx.Request, keys: KucoinKeys) -> list[str]:
-    """Every way `request` breaks KuCoin's signing rules (empty when it would be accepted)."""
-    problems = []
-    headers = request.headers
-    for name in (
-        "KC-API-KEY",
-        "KC-API-SIGN",
-        "KC-API-TIMESTAMP",
-        "KC-API-PASSPHRASE",
-        "KC-API-KEY-VERSION",
-    ):
-        if name not in headers:
-            problems.append(f"missing {name}")
-    if problems:
-        return problems
-    if headers["KC-API-KEY"] != keys.api_key:
-        problems.append("KC-API-KEY is not the api key")
-    if headers["KC-API-KEY-VERSION"] != keys.key_version:
-        problems.append("KC-API-KEY-VERSION is not the key's version")
-    if not headers["KC-API-TIMESTAMP"].isascii() or not headers["KC-API-TIMESTAMP"].isdigit():
-        problems.append("KC-API-TIMESTAMP is not decimal milliseconds")
-    if headers.get("Content-Type") != "application/json":
-        problems.append("Content-Type is not application/json")
-    passphrase = kucoin_sign(keys.api_secret, keys.api_passphrase.encode("utf-8"))
-    if not hmac.compare_digest(headers["KC-API-PASSPHRASE"], passphrase):
-        problems.append("KC-API-PASSPHRASE is not base64(HMAC(secret, passphrase))")
-    if not problems:
-        sign = kucoin_sign(keys.api_secret, expected_prehash(request))
-        if not hmac.compare_digest(headers["KC-API-SIGN"], sign):
-            problems.append("KC-API-SIGN does not verify against the decoded wire target")
-    partner = [h for h in headers if h.lower().startswith("kc-api-partner")]
-    if partner:
-        problems.append(f"broker headers sent: {partner}")
-    return problems
 
 
 def rate_limit_oracle(value: str | None) -> int | None:
@@ -332,61 +251,11 @@ def fake_kucoin(request: httpx.Request) -> httpx.Response:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Twin:
-    """How to build and call one of the two clients from a synchronous test."""
-
-    name: str
-    cls: type[KucoinSpotCancelOrder] | type[AsyncKucoinSpotCancelOrder]
-
-    @property
-    def is_async(self) -> bool:
-        """True for the asyncio client."""
-        return self.cls is AsyncKucoinSpotCancelOrder
-
-    def transport(self) -> httpx.BaseTransport | httpx.AsyncBaseTransport:
-        """A real httpx transport (which respx intercepts) sharing one TLS context."""
-        if self.is_async:
-            return httpx.AsyncHTTPTransport(verify=_TLS)
-        return httpx.HTTPTransport(verify=_TLS)
-
-    def make(self, **kwargs: Any) -> Any:
-        """A client; `transport` defaults to a cheap real one."""
-        kwargs.setdefault("base_url", BASE_URL)
-        if "http_client" not in kwargs:
-            kwargs.setdefault("transport", self.transport())
-        return self.cls(**kwargs)
-
-    def call(self, method: str, args: Sequence[Any] = (), **client_kwargs: Any) -> Any:
-        """Build a client, call `method(*args)` once, close the client, return the result."""
-        return self.calls([(method, args)], **client_kwargs)[-1]
-
-    def calls(self, steps: Sequence[tuple[str, Sequence[Any]]], **client_kwargs: Any) -> list[Any]:
-        """Call several methods in order on one client; return their results."""
-        if not self.is_async:
-            with self.make(**client_kwargs) as client:
-                return [getattr(client, name)(*args) for name, args in steps]
-
-        async def run() -> list[Any]:
-            async with self.make(**client_kwargs) as client:
-                return [await getattr(client, name)(*args) for name, args in steps]
-
-        return asyncio.run(run())
-
-    def run(self, action: Callable[[Any], Any], **client_kwargs: Any) -> Any:
-        """Run `action(client)` (awaiting it for the async twin) on a fresh client."""
-        if not self.is_async:
-            with self.make(**client_kwargs) as client:
-                return action(client)
-
-        async def run() -> Any:
-            async with self.make(**client_kwargs) as client:
-                return await action(client)
-
-        return asyncio.run(run())
+def _defaults() -> dict[str, Any]:
+    return {"base_url": BASE_URL}
 
 
-SYNC = Twin("sync", KucoinSpotCancelOrder)
-ASYNC = Twin("async", AsyncKucoinSpotCancelOrder)
+SYNC = Twin("sync", "kucoin", KucoinSpotCancelOrder, _defaults, cheap_transport=True)
+ASYNC = Twin("async", "kucoin", AsyncKucoinSpotCancelOrder, _defaults, cheap_transport=True)
 TWINS = (SYNC, ASYNC)
-twins = pytest.mark.parametrize("twin", TWINS, ids=[t.name for t in TWINS])
+twins = twins_mark(TWINS)

@@ -1,7 +1,6 @@
 """Everything an error shows to whoever prints, logs or inspects it; and sockets that misbehave.
 
-A helper module without tests, shared by tests/kucoin and tests/kuest (this directory is on
-sys.path: pytest's "prepend" import mode puts each conftest.py's directory there).
+A helper module without tests, shared by the KuCoin and Kuest tests.
 
 `shown_texts(error)` is what a user, a log aggregator or a debugger can see of an error: its str
 and repr, and those of every value reachable from it through `args`, `__cause__`, `__context__`

@@ -26,7 +26,12 @@ def stdout_lines(child: subprocess.Popen[str]) -> Iterator[queue.Queue[str]]:
     lines: queue.Queue[str] = queue.Queue()
     out = child.stdout
     assert out is not None
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in out], daemon=True)
+
+    def read() -> None:
+        for line in out:
+            lines.put(line)
+
+    reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
         yield lines
