@@ -47,6 +47,8 @@ def _generate_into(session: nox.Session, out_dir: Path) -> None:
             str(ROOT / config),
             "--meta",
             "none",
+            "--custom-template-path",
+            str(ROOT / "spec" / "templates"),
             "--output-path",
             str(target),
             "--fail-on-warning",

@@ -34,7 +34,7 @@ from .errors import InvalidRequest
 from .kuest._envelope import KuestInvalidHeartbeatId
 
 if TYPE_CHECKING:
-    from ._http import Operation
+    from ._types import Operation
     from .kucoin._results import DisconnectProtectionArmed
 
 logger = logging.getLogger("ordercancel")

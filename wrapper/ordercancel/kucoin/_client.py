@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -10,7 +10,6 @@ import httpx
 
 from .._http import (
     DEFAULT_TIMEOUT,
-    Operation,
     asend,
     async_http_client,
     check_base_url,
@@ -22,6 +21,7 @@ from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard
 from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
+from .._types import Operation
 from ..errors import ConfigurationError, InvalidRequest, RateLimitInfo
 from ..kuest import _bulk  # one outcome per id, shared with Kuest's cancel_orders
 from ..kuest._results import OrderOutcome
@@ -117,8 +117,8 @@ class _KucoinClientBase:
         self._api = Client(base_url=base_url, timeout=timeout)
         ops.preload()  # here, not on the first cancel
 
-    def _on_response(self, response: httpx.Response) -> None:
-        info = rate_limit_info(response.headers)
+    def _on_response(self, headers: Mapping[str, str]) -> None:
+        info = rate_limit_info(headers)
         if info != RateLimitInfo():
             self.rate_limit = info
 

@@ -9,7 +9,6 @@ import httpx
 
 from .._http import (
     DEFAULT_TIMEOUT,
-    Operation,
     asend,
     async_http_client,
     check_base_url,
@@ -26,6 +25,7 @@ from .._keepers import (
 from .._lifecycle import AsyncLifecycle, SyncLifecycle
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
+from .._types import Operation
 from ..errors import ConfigurationError
 from . import _bulk
 from . import _operations as ops

@@ -16,8 +16,8 @@ from email.utils import parsedate_to_datetime
 from time import time
 from typing import Any
 
-from .._http import RawResponse
 from .._retry import OrderGoneAfterRetry
+from .._types import RawResponse
 from ..errors import (
     APIError,
     AuthenticationError,
