@@ -195,6 +195,12 @@ class _Headers(Mapping[str, str]):
     def __contains__(self, name: object) -> bool:
         return name in self._headers
 
+    def get(self, name: str, default: Any = None) -> Any:  # Mapping.get without its try/except
+        values = self._headers.getall(name, None)
+        if values is None:
+            return default
+        return values[0] if len(values) == 1 else ", ".join(values)
+
 
 class DirectAsyncClient(AsyncClient):
     """The default httpx.AsyncClient of the async clients: plain requests skip httpx.

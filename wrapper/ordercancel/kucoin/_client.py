@@ -88,6 +88,9 @@ def _check_max_in_flight(max_in_flight: int) -> None:
         raise InvalidRequest(f"max_in_flight must be an int of at least 1, got {max_in_flight!r}")
 
 
+_NO_RATE_LIMIT_INFO = RateLimitInfo()
+
+
 class _KucoinClientBase:
     """Construction shared by the twins: keys, signer and the generated client."""
 
@@ -119,7 +122,7 @@ class _KucoinClientBase:
 
     def _on_response(self, headers: Mapping[str, str]) -> None:
         info = rate_limit_info(headers)
-        if info != RateLimitInfo():
+        if info != _NO_RATE_LIMIT_INFO:
             self.rate_limit = info
 
     @property
