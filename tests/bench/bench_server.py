@@ -10,7 +10,8 @@ CPU seconds so far, which lets the bench check the server is not the bottleneck.
 
 Default mode: aiohttp's low-level server (its C HTTP parser, no router, no middleware) answers
 every `DELETE .../{id}` with `{"code":"200000","data":{"orderId": id}}` plus KuCoin's rate-limit
-headers, and `GET /api/v1/timestamp` with the time. `--sim` serves the simulated exchange of
+headers, Kuest's `DELETE /order` and `DELETE /orders` with every id canceled, and
+`GET /api/v1/timestamp` with the time. `--sim` serves the simulated exchange of
 `ordercancel.testing` instead (full signature checks), with orders `f"{i:024x}"` for i < N
 pre-placed, to measure what the faithful simulator costs per request.
 """
@@ -45,6 +46,11 @@ async def _fast(request: web.BaseRequest) -> web.StreamResponse:
         return web.Response(body=json.dumps({"cpu_s": _cpu()}).encode(), headers=_HEADERS)
     if path == "/api/v1/timestamp":
         body = b'{"code":"200000","data":%d}' % (time.time_ns() // 1_000_000)
+        return web.Response(body=body, headers=_HEADERS)
+    if request.method == "DELETE" and path in ("/order", "/orders"):  # Kuest (bench_bulk.py)
+        sent = json.loads(await request.read())
+        ids = sent if path == "/orders" else [sent.get("orderId", sent.get("orderID"))]
+        body = json.dumps({"canceled": ids, "not_canceled": {}}).encode()
         return web.Response(body=body, headers=_HEADERS)
     if request.method == "DELETE":
         order_id = path.rpartition("/")[2]

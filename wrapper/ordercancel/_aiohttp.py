@@ -18,7 +18,7 @@ from __future__ import annotations
 import json as jsonlib
 import re
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -29,8 +29,9 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._auth import SigningAuth
 from ._fast_httpx import AsyncClient, base_parts, fold_plain_params
-from ._http import redacted_headers
+from ._http import HeadersHook, redacted_headers
 from ._tls import shared_context
+from ._types import RawResponse
 
 
 def _failure(exc: aiohttp.ClientError) -> type[httpx.TransportError]:
@@ -128,15 +129,18 @@ def _json_body(value: Any) -> bytes:
     return jsonlib.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
+# What the direct path sent: method, URL, headers, body (an httpx.Request is built from it only
+# when asked for: by a log line, a cookie, an error).
+_Sent = tuple[str, str, dict[str, str], bytes]
+
+
 class _DirectResponse(httpx.Response):
     """An answer to a direct request; its `request` is built when first asked for.
 
     Nothing on the way to the venue's parser reads it; logs, cookies and errors do.
     """
 
-    def __init__(
-        self, answer: aiohttp.ClientResponse, content: bytes, sent: tuple[str, str, Any, bytes]
-    ) -> None:
+    def __init__(self, answer: aiohttp.ClientResponse, content: bytes, sent: _Sent) -> None:
         # A stream, as on httpx's own path (`content=` would add a Content-Length header);
         # `DirectAsyncClient` reads it.
         super().__init__(
@@ -168,24 +172,62 @@ def _sent_request(method: str, url: str, headers: Any, body: bytes) -> httpx.Req
     return httpx.Request(method, url, headers=headers, content=body)
 
 
+class _Headers(Mapping[str, str]):
+    """aiohttp's answer headers read as httpx.Headers reads them.
+
+    Names in lower case, a repeated header's values joined by ", ". A view: nothing is copied.
+    """
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: CIMultiDictProxy[str]) -> None:
+        self._headers = headers
+
+    def __getitem__(self, name: str) -> str:
+        values = self._headers.getall(name)  # KeyError when absent
+        return values[0] if len(values) == 1 else ", ".join(values)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(name.lower() for name in self._headers))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(name.lower() for name in self._headers))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._headers
+
+    def get(self, name: str, default: Any = None) -> Any:  # Mapping.get without its try/except
+        values = self._headers.getall(name, None)
+        if values is None:
+            return default
+        return values[0] if len(values) == 1 else ", ".join(values)
+
+
 class DirectAsyncClient(AsyncClient):
     """The default httpx.AsyncClient of the async clients: plain requests skip httpx.
 
     A request of the generated code's shape - a path, plain query values, a JSON body or none,
     signed by a `SigningAuth` - is built here as httpx builds it: the same URL text, the same
     headers in the same order, the same JSON bytes, signed by the same `signing_headers`. It is
-    sent through the transport's aiohttp session with the client's timeouts, and its answer is
-    an httpx.Response that passes through the client's cookie jar and response hooks as in
-    httpx. Everything else (cookies in the jar, request hooks, any other argument) goes through
-    httpx.AsyncClient as usual, and so does every request whenever httpx would not send it
-    through this client's own transport: a mount, or a mock that decides the transport (respx's
-    `using="httpx"` patches that decision) then sees it. tests/*/test_*_direct.py hold the two
-    paths to the same bytes on the wire and the same outcomes.
+    sent through the transport's aiohttp session with the client's timeouts. Through `request`,
+    its answer is an httpx.Response that passes through the client's cookie jar and response
+    hooks as in httpx; through `request_raw` (the send path), an answer that sets no cookie and
+    has no Content-Encoding, seen by no hook but `on_headers`, becomes a RawResponse without
+    an httpx.Response at all. Everything else (cookies in the jar, request hooks, any other
+    argument) goes through httpx.AsyncClient as usual, and so does every request whenever httpx
+    would not send it through this client's own transport: a mount, or a mock that decides the
+    transport (respx's `using="httpx"` patches that decision) then sees it.
+    tests/*/test_*_direct.py hold the two paths to the same bytes on the wire and the same
+    outcomes.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, on_headers: HeadersHook | None = None, **kwargs: Any) -> None:
         self._aiohttp = AiohttpTransport(verify=shared_context())  # one CA load (_tls.py)
         super().__init__(transport=self._aiohttp, **kwargs)
+        self._on_headers = on_headers
+        # The hooks `async_http_client` installs (telling `on_headers`): called directly.
+        self._own_hooks = list(self.event_hooks["response"])
+        self._timeouts: tuple[httpx.Timeout, aiohttp.ClientTimeout] | None = None
 
     async def request(
         self,
@@ -205,7 +247,48 @@ class DirectAsyncClient(AsyncClient):
                 method, url, params=params, json=json, headers=headers, **options
             )
         self.check_usable()  # on httpx's path, `send` checks
-        return await self._send_direct(method.upper(), base, target, json, headers)
+        started = time.perf_counter()
+        answer, content, sent = await self._send_direct(method.upper(), base, target, json, headers)
+        response = await self._response(answer, content, sent)
+        response.elapsed = timedelta(seconds=time.perf_counter() - started)
+        return response
+
+    async def request_raw(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        headers: Any = None,
+        **options: Any,
+    ) -> RawResponse:
+        """`request`'s answer as a RawResponse, built straight from aiohttp's when it can be.
+
+        Raises:
+            httpx.RequestError: as `request` does.
+        """
+        target = self._direct_target(method, url, params, json, headers, options)
+        base = base_parts(self)
+        if target is None or base is None:
+            return await super().request_raw(
+                method, url, params=params, json=json, headers=headers, **options
+            )
+        self.check_usable()
+        answer, content, sent = await self._send_direct(method.upper(), base, target, json, headers)
+        found = answer.headers
+        if (
+            "Set-Cookie" in found  # aiohttp's C lookups
+            or "Set-Cookie2" in found
+            or "Content-Encoding" in found
+            or self.event_hooks["response"] != self._own_hooks
+        ):
+            response = await self._response(answer, content, sent)
+            return RawResponse(response.status_code, response.content, response.headers)
+        raw = RawResponse(answer.status, content, _Headers(found))
+        if self._on_headers is not None:
+            self._on_headers(raw.headers)
+        return raw
 
     def _direct_target(
         self, method: str, url: Any, params: Any, json: Any, headers: Any, options: Any
@@ -232,6 +315,16 @@ class DirectAsyncClient(AsyncClient):
         target, rest = fold_plain_params(url, params)
         return target if not rest and type(target) is str else None
 
+    def _aiohttp_timeout(self) -> aiohttp.ClientTimeout:
+        """The client's timeouts in aiohttp's form (kept while `self.timeout` is the same)."""
+        timeout = self.timeout
+        if self._timeouts is None or self._timeouts[0] is not timeout:
+            converted = aiohttp.ClientTimeout(
+                sock_connect=timeout.connect, sock_read=timeout.read, connect=timeout.pool
+            )
+            self._timeouts = (timeout, converted)
+        return self._timeouts[1]
+
     async def _send_direct(
         self,
         method: str,
@@ -239,7 +332,7 @@ class DirectAsyncClient(AsyncClient):
         target: str,
         json: Any,
         extra_headers: dict[str, str] | None,
-    ) -> httpx.Response:
+    ) -> tuple[aiohttp.ClientResponse, bytes, _Sent]:
         origin, base_path = base
         wire_target = base_path + target[1:]
         url = origin + wire_target
@@ -255,8 +348,6 @@ class DirectAsyncClient(AsyncClient):
             headers.setdefault("content-type", "application/json")
         assert isinstance(self.auth, SigningAuth)
         _update(headers, self.auth.signing_headers(method, wire_target, body))
-        timeout = self.timeout
-        started = time.perf_counter()
         try:
             async with self._aiohttp.session().request(
                 method,
@@ -266,16 +357,20 @@ class DirectAsyncClient(AsyncClient):
                 allow_redirects=False,
                 auto_decompress=False,  # httpx decodes, as it does on its own path
                 compress=False,
-                timeout=aiohttp.ClientTimeout(
-                    sock_connect=timeout.connect, sock_read=timeout.read, connect=timeout.pool
-                ),
+                timeout=self._aiohttp_timeout(),
             ) as answer:
                 content = await answer.read()
         except aiohttp.ClientError as exc:
             _without_secret_headers(exc)
             message = str(exc) or type(exc).__name__
             raise _failure(exc)(message, request=_sent_request(method, url, headers, body)) from exc
-        response = _DirectResponse(answer, content, (method, url, headers, body))
+        return answer, content, (method, url, headers, body)
+
+    async def _response(
+        self, answer: aiohttp.ClientResponse, content: bytes, sent: _Sent
+    ) -> httpx.Response:
+        """The direct answer as httpx's: through the cookie jar, the hooks and the decoder."""
+        response = _DirectResponse(answer, content, sent)
         if "Set-Cookie" in answer.headers or "Set-Cookie2" in answer.headers:  # aiohttp's C lookup
             self.cookies.extract_cookies(response)
         for hook in self.event_hooks["response"]:
@@ -285,5 +380,4 @@ class DirectAsyncClient(AsyncClient):
         except httpx.DecodingError as exc:  # raised, as on httpx's path, with its request
             exc.request = response.request
             raise
-        response.elapsed = timedelta(seconds=time.perf_counter() - started)
         return response

@@ -39,8 +39,7 @@ import httpx
 
 from ._auth import SigningAuth
 from ._http import (
-    Operation,
-    ResponseHook,
+    HeadersHook,
     asend,
     async_http_client,
     check_base_url,
@@ -49,6 +48,7 @@ from ._http import (
 )
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy
+from ._types import Operation
 from .errors import ClientClosedError
 
 T = TypeVar("T")
@@ -180,7 +180,7 @@ class ClientBase(Generic[KeysT, TransportT, HttpT]):
         """The venue's generated `Client` for `self.base_url` and `self.timeout`."""
         raise NotImplementedError
 
-    def _response_hook(self) -> ResponseHook | None:
+    def _response_hook(self) -> HeadersHook | None:
         """A function every answer is shown to, or None (the default)."""
         return None
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._types import RawResponse
 from .errors import ClientClosedError, WrongEventLoopError
 
 if TYPE_CHECKING:
@@ -172,6 +173,15 @@ class AsyncClient(httpx.AsyncClient):
         """
         self.check_usable()
         return await super().send(request, **kwargs)
+
+    async def request_raw(self, method: str, url: str, **kwargs: Any) -> RawResponse:
+        """`request(method, url, **kwargs)`'s answer as a RawResponse (the send path's form).
+
+        Raises:
+            httpx.RequestError: as `request` does.
+        """
+        response = await self.request(method, url, **kwargs)
+        return RawResponse(response.status_code, response.content, response.headers)
 
     def build_request(
         self, method: str, url: httpx.URL | str, *, params: Any = None, **kwargs: Any

@@ -1,19 +1,19 @@
 """The HTTP plumbing both venues share: timeouts, the httpx clients, and sending one operation.
 
-A venue describes each call as an `Operation`: the generated `*_detailed` functions to call, their
+A venue describes each call as an `Operation` (`_types.py`): the generated request builder, its
 keyword arguments (already checked), the parser of the raw answer, and its rate-limit weight.
-`send` and `asend` run it under the retry policy, pace it with an optional limiter, log one
-DEBUG line per attempt, and map transport failures to `APIConnectionError`.
+`send` and `asend` send the request the generated code builds, hand the answer's bytes to the
+parser (the one place that decodes them), run it under the retry policy, pace it with an
+optional limiter, log one DEBUG line per attempt, and map transport failures to
+`APIConnectionError`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import httpx
 
@@ -21,11 +21,11 @@ from ._fast_httpx import AsyncClient, Client, Cookies
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy, RetryState
 from ._tls import shared_context
+from ._types import Operation, RawResponse
 from .errors import (
     APIConnectionError,
     APITimeoutError,
     ConfigurationError,
-    OrderCancelError,
     RateLimitWaitTooLong,
 )
 
@@ -37,40 +37,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 # Connection failures that mean the request never left this machine.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-@dataclass(frozen=True, slots=True)
-class RawResponse:
-    """What the venue sent back, before any interpretation."""
-
-    status_code: int
-    content: bytes
-    headers: Mapping[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Operation(Generic[T]):
-    """One call: the generated endpoint functions, their arguments, and the answer's parser."""
-
-    sync: Callable[..., Any]
-    asyncio: Callable[..., Awaitable[Any]]
-    kwargs: Mapping[str, Any]
-    parse: Callable[[RawResponse], T]
-    weight: int = 1
-    """The call's weight in the venue's rate-limit pool."""
-    idempotent: bool = True
-    """False when doing it twice does more than once (a partial cancel): no retry after a 5xx."""
-    after_landed: Callable[[T, OrderCancelError], T] | None = None
-    """For results holding many outcomes: mark those "gone after a retry" (see RetryState)."""
-
-
-# The generated code parses a 200 body itself and raises on a body of the wrong shape (HTML,
-# truncated JSON, `"data": null`, ...) before we see the response. A response hook remembers the
-# raw answer, so every answer is read here, and only by the venue's own envelope parser.
-_last_response: ContextVar[httpx.Response | None] = ContextVar(
-    "ordercancel_last_response", default=None
-)
-_GENERATED_PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
 
 
 def check_base_url(base_url: str) -> str:
@@ -104,21 +70,13 @@ def check_base_url(base_url: str) -> str:
     return base_url
 
 
-def _remember(response: httpx.Response) -> None:
-    _last_response.set(response)
-
-
-async def _aremember(response: httpx.Response) -> None:
-    _last_response.set(response)
-
-
 def _log_attempt(
-    request: httpx.Request, outcome: str, started: float, attempt: int, remaining: str
+    method: str, path: str, outcome: str, started: float, attempt: int, remaining: str
 ) -> None:
     logger.debug(
         "%s %s -> %s in %.1f ms (attempt %d, rate-limit remaining %s)",
-        request.method,
-        request.url.path,
+        method.upper(),
+        path,
         outcome,
         (time.perf_counter() - started) * 1000,
         attempt,
@@ -170,7 +128,7 @@ def _without_secrets(exc: BaseException) -> None:
 
 def _connection_error(exc: httpx.RequestError, started: float, attempt: int) -> APIConnectionError:
     request = exc.request
-    _log_attempt(request, type(exc).__name__, started, attempt, "-")
+    _log_attempt(request.method, request.url.path, type(exc).__name__, started, attempt, "-")
     kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     # A local protocol error quotes the offending header value, which may be a credential.
     detail = "" if isinstance(exc, httpx.LocalProtocolError) else f": {exc}"
@@ -184,50 +142,40 @@ def _connection_error(exc: httpx.RequestError, started: float, attempt: int) -> 
     )
 
 
-def _received(response: httpx.Response | None, started: float, attempt: int) -> RawResponse:
-    assert response is not None, "the response hook runs for every answer"
-    if logger.isEnabledFor(logging.DEBUG):  # the header lookup is not free: only when logged
-        remaining = response.headers.get("gw-ratelimit-remaining", "-")
-        _log_attempt(response.request, str(response.status_code), started, attempt, remaining)
-    return RawResponse(response.status_code, response.content, response.headers)
-
-
-def _describe(operation: Operation[Any]) -> str:
-    return getattr(operation.sync, "__module__", "call").rsplit(".", 1)[-1]
+def _logged(raw: RawResponse, request: Mapping[str, Any], started: float, attempt: int) -> None:
+    remaining = raw.headers.get("gw-ratelimit-remaining", "-")
+    status = str(raw.status_code)
+    _log_attempt(request["method"], request["url"], status, started, attempt, remaining)
 
 
 def _attempt(operation: Operation[Any], client: Any, attempt: int) -> RawResponse:
-    token = _last_response.set(None)
+    request = operation.request(**operation.kwargs)
     started = time.perf_counter()
     try:
-        try:
-            operation.sync(client=client, **operation.kwargs)
-        except _GENERATED_PARSE_ERRORS:
-            if _last_response.get() is None:  # not the parse of an answer: a bug, let it show
-                raise
-        response = _last_response.get()
+        response = client.get_httpx_client().request(**request)
     except httpx.RequestError as exc:
         raise _connection_error(exc, started, attempt) from exc
-    finally:
-        _last_response.reset(token)
-    return _received(response, started, attempt)
+    raw = RawResponse(response.status_code, response.content, response.headers)
+    if logger.isEnabledFor(logging.DEBUG):  # the header lookup is not free: only when logged
+        _logged(raw, request, started, attempt)
+    return raw
 
 
 async def _aattempt(operation: Operation[Any], client: Any, attempt: int) -> RawResponse:
-    token = _last_response.set(None)
+    request = operation.request(**operation.kwargs)
+    http = client.get_async_httpx_client()
     started = time.perf_counter()
     try:
-        try:
-            await operation.asyncio(client=client, **operation.kwargs)
-        except _GENERATED_PARSE_ERRORS:
-            if _last_response.get() is None:  # not the parse of an answer: a bug, let it show
-                raise
-        response = _last_response.get()
+        if isinstance(http, AsyncClient):  # ours: it may skip building an httpx.Response
+            raw = await http.request_raw(**request)
+        else:
+            response = await http.request(**request)
+            raw = RawResponse(response.status_code, response.content, response.headers)
     except httpx.RequestError as exc:
         raise _connection_error(exc, started, attempt) from exc
-    finally:
-        _last_response.reset(token)
-    return _received(response, started, attempt)
+    if logger.isEnabledFor(logging.DEBUG):
+        _logged(raw, request, started, attempt)
+    return raw
 
 
 def _retry_arguments(policy: RetryPolicy, began: float) -> dict[str, Any]:
@@ -274,7 +222,7 @@ def _send_retrying(
 ) -> T:
     import stamina  # only a failed first attempt pays for importing it
 
-    state = RetryState(policy, _describe(operation), idempotent=operation.idempotent, began=began)
+    state = RetryState(policy, operation.name, idempotent=operation.idempotent, began=began)
     replay: Exception | None = first
     try:
         for attempt in stamina.retry_context(on=state.backoff, **_retry_arguments(policy, began)):
@@ -321,7 +269,7 @@ async def _asend_retrying(
 ) -> T:
     import stamina  # only a failed first attempt pays for importing it
 
-    state = RetryState(policy, _describe(operation), idempotent=operation.idempotent, began=began)
+    state = RetryState(policy, operation.name, idempotent=operation.idempotent, began=began)
     replay: Exception | None = first
     try:
         async for attempt in stamina.retry_context(
@@ -340,7 +288,8 @@ async def _asend_retrying(
     raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
 
 
-ResponseHook = Callable[[httpx.Response], None]
+HeadersHook = Callable[[Mapping[str, str]], None]
+"""Told the headers of every answer (the clients read their rate-limit values)."""
 
 
 def sync_http_client(
@@ -350,10 +299,16 @@ def sync_http_client(
     timeout: httpx.Timeout,
     transport: httpx.BaseTransport | None,
     http_client: httpx.Client | None,
-    on_response: ResponseHook | None = None,
+    on_response: HeadersHook | None = None,
 ) -> httpx.Client:
     """The httpx.Client a sync venue client sends through: ours, or the caller's, configured."""
-    hooks = [_remember] if on_response is None else [_remember, on_response]
+    hooks = []
+    if on_response is not None:
+
+        def notify(response: httpx.Response) -> None:
+            on_response(response.headers)
+
+        hooks.append(notify)
     if http_client is None:
         client = Client(
             base_url=base_url,
@@ -378,15 +333,16 @@ def async_http_client(
     timeout: httpx.Timeout,
     transport: httpx.AsyncBaseTransport | None,
     http_client: httpx.AsyncClient | None,
-    on_response: ResponseHook | None = None,
+    on_response: HeadersHook | None = None,
 ) -> httpx.AsyncClient:
     """The httpx.AsyncClient an async venue client sends through: ours, or the caller's."""
+    hooks = []
+    if on_response is not None:
 
-    async def notify(response: httpx.Response) -> None:
-        if on_response is not None:
-            on_response(response)
+        async def notify(response: httpx.Response) -> None:
+            on_response(response.headers)
 
-    hooks = [_aremember] if on_response is None else [_aremember, notify]
+        hooks.append(notify)
     if http_client is None:
         settings: dict[str, Any] = {
             "base_url": base_url,
@@ -398,7 +354,7 @@ def async_http_client(
             # Imported here: aiohttp costs ~100 ms to import, paid only by async users.
             from ._aiohttp import DirectAsyncClient
 
-            client: httpx.AsyncClient = DirectAsyncClient(**settings)
+            client: httpx.AsyncClient = DirectAsyncClient(on_headers=on_response, **settings)
         else:
             client = AsyncClient(transport=transport, **settings)
         client._cookies = Cookies(client.cookies.jar)  # the same jar (see Cookies)

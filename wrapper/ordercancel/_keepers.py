@@ -33,7 +33,7 @@ from ._retry import RetryPolicy
 from .errors import BeatAbandoned, InvalidRequest, KuestInvalidHeartbeatId
 
 if TYPE_CHECKING:
-    from ._http import Operation
+    from ._types import Operation
     from .kucoin._results import DisconnectProtectionArmed
 
 logger = logging.getLogger("ordercancel")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Self, TypeVar
 
@@ -17,10 +17,11 @@ from .._client_base import (
     SyncClient,
     TransportT,
 )
-from .._http import DEFAULT_TIMEOUT, Operation, ResponseHook, logger
+from .._http import DEFAULT_TIMEOUT, HeadersHook, logger
 from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard, check_interval
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
+from .._types import Operation
 from ..errors import ConfigurationError, InvalidRequest, KucoinAPIError, RateLimitInfo
 from ..kuest import _bulk  # one outcome per id, shared with Kuest's cancel_orders
 from ..kuest._results import OrderOutcome
@@ -87,6 +88,9 @@ def _check_max_in_flight(max_in_flight: int) -> None:
         raise InvalidRequest(f"max_in_flight must be an int of at least 1, got {max_in_flight!r}")
 
 
+_NO_RATE_LIMIT_INFO = RateLimitInfo()
+
+
 class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
     """What the twins share: KuCoin's options, signer, clock offset and readouts."""
 
@@ -139,7 +143,7 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
         ops.preload()  # here, not on the first cancel
         return Client(base_url=self.base_url, timeout=self.timeout)
 
-    def _response_hook(self) -> ResponseHook:
+    def _response_hook(self) -> HeadersHook:
         return self._on_response
 
     def with_options(
@@ -184,9 +188,9 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
             copy._auth.offset_ms = self._auth.offset_ms
         return copy
 
-    def _on_response(self, response: httpx.Response) -> None:
-        info = rate_limit_info(response.headers)
-        if info != RateLimitInfo():
+    def _on_response(self, headers: Mapping[str, str]) -> None:
+        info = rate_limit_info(headers)
+        if info != _NO_RATE_LIMIT_INFO:
             self.rate_limit = info
 
     @property

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .._http import RawResponse
+from .._types import RawResponse
 from ..errors import (
     KucoinAPIError,
     KucoinAuthenticationError,

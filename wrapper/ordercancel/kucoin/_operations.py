@@ -13,8 +13,8 @@ from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .._http import Operation, RawResponse
 from .._lazy import Endpoints
+from .._types import Operation, RawResponse
 from ..errors import InvalidRequest
 from ._envelope import cancel_finished, complete_cancel_all, unwrap
 from ._inputs import (
@@ -96,8 +96,7 @@ def cancel_order_by_order_id(order_id: str, symbol: str) -> Operation[OrderCance
     """DELETE /api/v1/hf/orders/{orderId}?symbol=..."""
     order_id, symbol = check_order_id(order_id), check_symbol(symbol)
     return Operation(
-        sync=api.cancel_order_by_order_id.sync_detailed,
-        asyncio=api.cancel_order_by_order_id.asyncio_detailed,
+        request=api.cancel_order_by_order_id.request_kwargs,
         kwargs={"order_id": order_id, "symbol": symbol},
         parse=partial(unwrap, parse_data=partial(order_cancel_accepted, order_id=order_id)),
         weight=1,
@@ -110,8 +109,7 @@ def cancel_order_by_client_oid(
     """DELETE /api/v1/hf/orders/client-order/{clientOid}?symbol=..."""
     client_oid, symbol = check_client_oid(client_oid), check_symbol(symbol)
     return Operation(
-        sync=api.cancel_order_by_client_oid.sync_detailed,
-        asyncio=api.cancel_order_by_client_oid.asyncio_detailed,
+        request=api.cancel_order_by_client_oid.request_kwargs,
         kwargs={"client_oid": client_oid, "symbol": symbol},
         parse=partial(
             unwrap, parse_data=partial(client_order_cancel_accepted, client_oid=client_oid)
@@ -127,8 +125,7 @@ def cancel_partial_order(
     order_id, symbol = check_order_id(order_id), check_symbol(symbol)
     size = check_cancel_size(cancel_size)
     return Operation(
-        sync=api.cancel_partial_order.sync_detailed,
-        asyncio=api.cancel_partial_order.asyncio_detailed,
+        request=api.cancel_partial_order.request_kwargs,
         kwargs={"order_id": order_id, "symbol": symbol, "cancel_size": size},
         parse=partial(unwrap, parse_data=partial(partial_cancel_accepted, order_id=order_id)),
         weight=2,
@@ -140,8 +137,7 @@ def cancel_all_orders_by_symbol(symbol: str) -> Operation[SymbolCancelAccepted]:
     """DELETE /api/v1/hf/orders?symbol=..."""
     symbol = check_symbol(symbol)
     return Operation(
-        sync=api.cancel_all_orders_by_symbol.sync_detailed,
-        asyncio=api.cancel_all_orders_by_symbol.asyncio_detailed,
+        request=api.cancel_all_orders_by_symbol.request_kwargs,
         kwargs={"symbol": symbol},
         parse=partial(unwrap, parse_data=partial(symbol_cancel_accepted, symbol=symbol)),
         weight=2,
@@ -151,8 +147,7 @@ def cancel_all_orders_by_symbol(symbol: str) -> Operation[SymbolCancelAccepted]:
 def cancel_all_orders() -> Operation[CancelAllResult]:
     """DELETE /api/v1/hf/orders/cancelAll."""
     return Operation(
-        sync=api.cancel_all_orders.sync_detailed,
-        asyncio=api.cancel_all_orders.asyncio_detailed,
+        request=api.cancel_all_orders.request_kwargs,
         kwargs={},
         parse=_parse_cancel_all,
         weight=30,
@@ -162,8 +157,7 @@ def cancel_all_orders() -> Operation[CancelAllResult]:
 def get_server_timestamp() -> Operation[int]:
     """GET /api/v1/timestamp (public)."""
     return Operation(
-        sync=api.get_server_timestamp.sync_detailed,
-        asyncio=api.get_server_timestamp.asyncio_detailed,
+        request=api.get_server_timestamp.request_kwargs,
         kwargs={},
         parse=partial(unwrap, parse_data=server_time_ms),
         weight=0,  # the Public pool, not the Spot pool the limiter guards
@@ -178,8 +172,7 @@ def cancel_order_by_order_id_sync(order_id: str, symbol: str) -> Operation[SyncC
     """DELETE /api/v1/hf/orders/sync/{orderId}?symbol=... (answers with the final state)."""
     order_id, symbol = check_order_id(order_id), check_symbol(symbol)
     return Operation(
-        sync=api.cancel_order_by_order_id_sync.sync_detailed,
-        asyncio=api.cancel_order_by_order_id_sync.asyncio_detailed,
+        request=api.cancel_order_by_order_id_sync.request_kwargs,
         kwargs={"order_id": order_id, "symbol": symbol},
         parse=partial(
             _parse_sync_cancel, parse_data=partial(sync_cancel_by_order_id, order_id=order_id)
@@ -192,8 +185,7 @@ def cancel_order_by_client_oid_sync(client_oid: str, symbol: str) -> Operation[S
     """DELETE /api/v1/hf/orders/sync/client-order/{clientOid}?symbol=... (the final state)."""
     client_oid, symbol = check_client_oid(client_oid), check_symbol(symbol)
     return Operation(
-        sync=api.cancel_order_by_client_oid_sync.sync_detailed,
-        asyncio=api.cancel_order_by_client_oid_sync.asyncio_detailed,
+        request=api.cancel_order_by_client_oid_sync.request_kwargs,
         kwargs={"client_oid": client_oid, "symbol": symbol},
         parse=partial(
             _parse_sync_cancel, parse_data=partial(sync_cancel_by_client_oid, client_oid=client_oid)
@@ -222,8 +214,7 @@ def set_disconnect_protection(
     else:
         body = SetDisconnectProtectionRequest(timeout=timeout, symbols=",".join(wanted))
     return Operation(
-        sync=api.set_disconnect_protection.sync_detailed,
-        asyncio=api.set_disconnect_protection.asyncio_detailed,
+        request=api.set_disconnect_protection.request_kwargs,
         kwargs={"body": body},
         parse=partial(unwrap, parse_data=partial(disconnect_protection_armed, timeout_s=timeout)),
         weight=2,
@@ -233,8 +224,7 @@ def set_disconnect_protection(
 def list_active_symbols() -> Operation[tuple[str, ...]]:
     """GET /api/v1/hf/orders/active/symbols."""
     return Operation(
-        sync=api.list_active_symbols.sync_detailed,
-        asyncio=api.list_active_symbols.asyncio_detailed,
+        request=api.list_active_symbols.request_kwargs,
         kwargs={},
         parse=partial(unwrap, parse_data=active_symbols),
         weight=2,
@@ -244,8 +234,7 @@ def list_active_symbols() -> Operation[tuple[str, ...]]:
 def get_disconnect_protection() -> Operation[DisconnectProtectionSetting | None]:
     """GET /api/v1/hf/orders/dead-cancel-all/query."""
     return Operation(
-        sync=api.get_disconnect_protection.sync_detailed,
-        asyncio=api.get_disconnect_protection.asyncio_detailed,
+        request=api.get_disconnect_protection.request_kwargs,
         kwargs={},
         parse=partial(unwrap, parse_data=disconnect_protection_setting),
         weight=2,
@@ -262,8 +251,7 @@ def list_open_orders(symbol: str) -> Operation[tuple[KucoinOpenOrder, ...]]:
     """GET /api/v1/hf/orders/active?symbol=..."""
     symbol = check_symbol(symbol)
     return Operation(
-        sync=api.list_open_orders.sync_detailed,
-        asyncio=api.list_open_orders.asyncio_detailed,
+        request=api.list_open_orders.request_kwargs,
         kwargs={"symbol": symbol},
         parse=partial(unwrap, parse_data=partial(open_orders, symbol=symbol)),
         weight=2,

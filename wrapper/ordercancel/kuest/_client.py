@@ -16,7 +16,7 @@ from .._client_base import (
     SyncClient,
     TransportT,
 )
-from .._http import DEFAULT_TIMEOUT, Operation, logger
+from .._http import DEFAULT_TIMEOUT, logger
 from .._keepers import (
     KUEST_HEARTBEAT_WINDOW_S,
     AsyncHeartbeatKeeper,
@@ -25,6 +25,7 @@ from .._keepers import (
 )
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
+from .._types import Operation
 from ..errors import ConfigurationError, KuestInvalidHeartbeatId
 from . import _bulk
 from . import _operations as ops

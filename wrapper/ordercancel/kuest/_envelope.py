@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 from time import time
 from typing import Any
 
-from .._http import RawResponse
+from .._types import RawResponse
 from ..errors import (
     InvalidRequest,
     KuestAPIError,
@@ -215,10 +215,12 @@ def batch_outcomes(raw: RawResponse, order_ids: list[str]) -> list[OrderOutcome]
     spreads a final error over the ids of the batch.
     """
     report = unwrap(raw)
+    # A set: looking each id up in the answer's list would cost n x n for a batch of n.
+    canceled = frozenset(report.canceled) if report is not None else frozenset()
     outcomes = []
     for order_id in order_ids:
         error: KuestAPIError | None = None
-        if report is not None and order_id not in report.canceled:
+        if report is not None and order_id not in canceled:
             if order_id in report.not_canceled:
                 error = not_canceled_error(raw, order_id, report.not_canceled[order_id])
             else:

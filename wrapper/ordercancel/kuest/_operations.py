@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._http import Operation
 from .._lazy import Endpoints
+from .._types import Operation
 from ._envelope import (
     END_CURSORS,
     FIRST_CURSOR,
@@ -69,8 +69,7 @@ def cancel_order(order_id: str, id_field: IdField) -> Operation[KuestOrderCancel
         else LegacyCancelOrderRequest(order_id=order_id)
     )
     return Operation(
-        sync=api.cancel_order.sync_detailed,
-        asyncio=api.cancel_order.asyncio_detailed,
+        request=api.cancel_order.request_kwargs,
         kwargs={"body": body},
         parse=partial(order_canceled, order_id=order_id),
     )
@@ -79,8 +78,7 @@ def cancel_order(order_id: str, id_field: IdField) -> Operation[KuestOrderCancel
 def cancel_orders_batch(order_ids: list[str]) -> Operation[list[OrderOutcome]]:
     """DELETE /orders with a bare JSON array of (already checked) ids."""
     return Operation(
-        sync=api.cancel_orders.sync_detailed,
-        asyncio=api.cancel_orders.asyncio_detailed,
+        request=api.cancel_orders.request_kwargs,
         kwargs={"body": order_ids},
         parse=partial(batch_outcomes, order_ids=order_ids),
         after_landed=outcomes_after_landed,
@@ -90,8 +88,7 @@ def cancel_orders_batch(order_ids: list[str]) -> Operation[list[OrderOutcome]]:
 def cancel_all() -> Operation[KuestCancelReport]:
     """DELETE /cancel-all."""
     return Operation(
-        sync=api.cancel_all_orders.sync_detailed,
-        asyncio=api.cancel_all_orders.asyncio_detailed,
+        request=api.cancel_all_orders.request_kwargs,
         kwargs={},
         parse=complete_report,
     )
@@ -112,8 +109,7 @@ def cancel_market_orders(market: str | None, asset_id: str | None) -> Operation[
         filters["asset_id"] = filters["assetId"]
     body = CancelMarketOrdersRequest.from_dict(filters)
     return Operation(
-        sync=api.cancel_market_orders.sync_detailed,
-        asyncio=api.cancel_market_orders.asyncio_detailed,
+        request=api.cancel_market_orders.request_kwargs,
         kwargs={"body": body},
         parse=complete_report,
     )
@@ -134,22 +130,14 @@ def post_heartbeat(heartbeat_id: str | None, path: str) -> Operation[str]:
     body = HeartbeatRequest(heartbeat_id=check_heartbeat_id(heartbeat_id))
     generated = api.post_heartbeat
 
-    def request(body: HeartbeatRequest) -> dict[str, Any]:
-        arguments: dict[str, Any] = generated._get_kwargs(body=body)
+    @wraps(generated.request_kwargs)
+    def request(*, body: HeartbeatRequest) -> dict[str, Any]:
+        arguments: dict[str, Any] = generated.request_kwargs(body=body)
         arguments["url"] = path
         return arguments
 
-    @wraps(generated.sync_detailed)
-    def sync(*, client: Any, body: HeartbeatRequest) -> None:
-        client.get_httpx_client().request(**request(body))
-
-    @wraps(generated.asyncio_detailed)
-    async def asyncio(*, client: Any, body: HeartbeatRequest) -> None:
-        await client.get_async_httpx_client().request(**request(body))
-
     return Operation(
-        sync=sync,
-        asyncio=asyncio,
+        request=request,
         kwargs={"body": body},
         parse=next_heartbeat_id,
         weight=0,  # sent without the limiter (see KuestCancelOrder.heartbeat)
@@ -177,8 +165,7 @@ class OpenOrderPages:
         """GET /data/orders?next_cursor=... for the next page."""
         self._seen.add(self._cursor)
         return Operation(
-            sync=api.list_open_orders.sync_detailed,
-            asyncio=api.list_open_orders.asyncio_detailed,
+            request=api.list_open_orders.request_kwargs,
             kwargs={"next_cursor": self._cursor},
             parse=partial(open_orders_page, seen_cursors=frozenset(self._seen)),
         )

@@ -11,10 +11,15 @@ from ...models.cancel_all_orders_by_symbol_envelope import (
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     symbol: str,
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
 
     params: dict[str, Any] = {}
 
@@ -77,7 +82,7 @@ def sync_detailed(
         Response[CancelAllOrdersBySymbolEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         symbol=symbol,
     )
 
@@ -136,7 +141,7 @@ async def asyncio_detailed(
         Response[CancelAllOrdersBySymbolEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         symbol=symbol,
     )
 

@@ -12,11 +12,16 @@ from ...models.cancel_order_by_client_oid_sync_envelope import (
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     client_oid: str,
     *,
     symbol: str,
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
 
     params: dict[str, Any] = {}
 
@@ -83,7 +88,7 @@ def sync_detailed(
         Response[CancelOrderByClientOidSyncEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         client_oid=client_oid,
         symbol=symbol,
     )
@@ -148,7 +153,7 @@ async def asyncio_detailed(
         Response[CancelOrderByClientOidSyncEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         client_oid=client_oid,
         symbol=symbol,
     )

@@ -12,11 +12,16 @@ from ...models.cancel_order_by_order_id_sync_envelope import (
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     order_id: str,
     *,
     symbol: str,
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
 
     params: dict[str, Any] = {}
 
@@ -84,7 +89,7 @@ def sync_detailed(
         Response[CancelOrderByOrderIdSyncEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         order_id=order_id,
         symbol=symbol,
     )
@@ -151,7 +156,7 @@ async def asyncio_detailed(
         Response[CancelOrderByOrderIdSyncEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         order_id=order_id,
         symbol=symbol,
     )

@@ -10,12 +10,17 @@ from ...models.cancel_partial_order_envelope import CancelPartialOrderEnvelope
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     order_id: str,
     *,
     symbol: str,
     cancel_size: str,
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
 
     params: dict[str, Any] = {}
 
@@ -85,7 +90,7 @@ def sync_detailed(
         Response[CancelPartialOrderEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         order_id=order_id,
         symbol=symbol,
         cancel_size=cancel_size,
@@ -154,7 +159,7 @@ async def asyncio_detailed(
         Response[CancelPartialOrderEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         order_id=order_id,
         symbol=symbol,
         cancel_size=cancel_size,

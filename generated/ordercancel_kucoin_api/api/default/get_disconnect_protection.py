@@ -9,7 +9,12 @@ from ...models.get_disconnect_protection_envelope import GetDisconnectProtection
 from ...types import Response
 
 
-def _get_kwargs() -> dict[str, Any]:
+def request_kwargs() -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -60,7 +65,7 @@ def sync_detailed(
         Response[GetDisconnectProtectionEnvelope]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -106,7 +111,7 @@ async def asyncio_detailed(
         Response[GetDisconnectProtectionEnvelope]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

@@ -9,10 +9,15 @@ from ...models.open_orders_envelope import OpenOrdersEnvelope
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     symbol: str,
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
 
     params: dict[str, Any] = {}
 
@@ -75,7 +80,7 @@ def sync_detailed(
         Response[OpenOrdersEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         symbol=symbol,
     )
 
@@ -134,7 +139,7 @@ async def asyncio_detailed(
         Response[OpenOrdersEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         symbol=symbol,
     )
 

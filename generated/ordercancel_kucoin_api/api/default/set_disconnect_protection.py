@@ -10,10 +10,15 @@ from ...models.set_disconnect_protection_request import SetDisconnectProtectionR
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: SetDisconnectProtectionRequest,
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -78,7 +83,7 @@ def sync_detailed(
         Response[SetDisconnectProtectionEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -143,7 +148,7 @@ async def asyncio_detailed(
         Response[SetDisconnectProtectionEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

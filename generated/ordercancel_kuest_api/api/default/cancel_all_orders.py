@@ -10,7 +10,12 @@ from ...models.error import Error
 from ...types import Response
 
 
-def _get_kwargs() -> dict[str, Any]:
+def request_kwargs() -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -74,7 +79,7 @@ def sync_detailed(
         Response[CancelResult | Error]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -116,7 +121,7 @@ async def asyncio_detailed(
         Response[CancelResult | Error]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

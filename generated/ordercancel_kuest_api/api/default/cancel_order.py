@@ -12,10 +12,15 @@ from ...models.legacy_cancel_order_request import LegacyCancelOrderRequest
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: CancelOrderRequest | LegacyCancelOrderRequest,
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -111,7 +116,7 @@ def sync_detailed(
         Response[CancelResult | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -172,7 +177,7 @@ async def asyncio_detailed(
         Response[CancelResult | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

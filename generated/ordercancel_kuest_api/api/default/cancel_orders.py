@@ -10,10 +10,15 @@ from ...models.error import Error
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: list[str],
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -89,7 +94,7 @@ def sync_detailed(
         Response[CancelResult | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -146,7 +151,7 @@ async def asyncio_detailed(
         Response[CancelResult | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

@@ -10,13 +10,18 @@ from ...models.open_orders_page import OpenOrdersPage
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     id: str | Unset = UNSET,
     market: str | Unset = UNSET,
     asset_id: str | Unset = UNSET,
     next_cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
 
     params: dict[str, Any] = {}
 
@@ -113,7 +118,7 @@ def sync_detailed(
         Response[Error | OpenOrdersPage]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         id=id,
         market=market,
         asset_id=asset_id,
@@ -194,7 +199,7 @@ async def asyncio_detailed(
         Response[Error | OpenOrdersPage]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         id=id,
         market=market,
         asset_id=asset_id,

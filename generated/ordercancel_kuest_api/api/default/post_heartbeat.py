@@ -12,10 +12,15 @@ from ...models.invalid_heartbeat import InvalidHeartbeat
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: HeartbeatRequest,
 ) -> dict[str, Any]:
+    """The request as `httpx.Client.request` takes it: method, url, and params, json, headers.
+
+    The one place that knows this endpoint's method, path, query and body; a caller that sends
+    and parses the answer itself starts here.
+    """
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -100,7 +105,7 @@ def sync_detailed(
         Response[Error | HeartbeatResponse | InvalidHeartbeat]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -165,7 +170,7 @@ async def asyncio_detailed(
         Response[Error | HeartbeatResponse | InvalidHeartbeat]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

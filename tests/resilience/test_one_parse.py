@@ -1,0 +1,105 @@
+"""Each answer is decoded once, on every stack, and only by the venue's envelope parser.
+
+The generated code builds each request (its `request_kwargs`, from a template under
+spec/templates/) and never sees the answer: no second parse, and no generator exception that a
+wrapper would have to catch. A user-visible consequence checked here: a wrong-shaped 200 body is
+still the venue's typed error carrying that body, on every stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from ordercancel import (
+    AsyncKucoinSpotCancelOrder,
+    KucoinKeys,
+    KucoinSpotCancelOrder,
+    KucoinUnexpectedResponse,
+    RetryPolicy,
+)
+
+KEYS = KucoinKeys(api_key="k", api_secret="s", api_passphrase="p")
+ORDER_ID = "671124f9365ccb00073debd4"
+ANSWER = json.dumps({"code": "200000", "data": {"orderId": ORDER_ID}}).encode()
+ONE_ATTEMPT = RetryPolicy(attempts=1)
+STACKS = ["sync httpx", "async httpx transport", "async default"]
+
+
+def _answer(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, content=ANSWER, headers={"Content-Type": "application/json"})
+
+
+def _cancel(stack: str, base_url: str) -> Any:
+    """One cancel by order id on `stack`; its result (or the error it raised)."""
+    try:
+        if stack == "sync httpx":
+            transport = httpx.MockTransport(_answer)
+            with KucoinSpotCancelOrder(
+                keys=KEYS, base_url=base_url, transport=transport, retry=ONE_ATTEMPT
+            ) as client:
+                return client.cancel_order_by_order_id(ORDER_ID, "BTC-USDT")
+
+        async def run() -> Any:
+            options: dict[str, Any] = {}
+            if stack == "async httpx transport":
+                options["transport"] = httpx.MockTransport(_answer)
+            async with AsyncKucoinSpotCancelOrder(
+                keys=KEYS, base_url=base_url, retry=ONE_ATTEMPT, **options
+            ) as client:
+                return await client.cancel_order_by_order_id(ORDER_ID, "BTC-USDT")
+
+        return asyncio.run(run())
+    except Exception as exc:
+        return exc
+
+
+def _counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[bytes | str]:
+    decoded: list[bytes | str] = []
+    loads: Callable[..., Any] = json.loads
+
+    def counting(text: bytes | str, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(text)
+        return loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", counting)
+    return decoded
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_each_answer_is_decoded_once(
+    stack: str, capture_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    capture_server.reset(200, (("Content-Type", "application/json"),), ANSWER)
+    decoded = _counting_loads(monkeypatch)
+    result = _cancel(stack, capture_server.url)
+    assert not isinstance(result, Exception), result
+    assert result.order_id == ORDER_ID
+    assert [text for text in decoded if text in (ANSWER, ANSWER.decode())] == [ANSWER]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"code": "200000", "data": null}',  # the generated model would have raised TypeError
+        b'{"code": "200000", "data": {"orderId": 5}}',
+        b"<html>maintenance</html>",
+        b'{"code": "200000", "data": ',
+    ],
+)
+def test_a_wrong_shape_is_the_typed_error_with_its_body(
+    stack: str, body: bytes, capture_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def wrong(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body)
+
+    monkeypatch.setitem(globals(), "_answer", wrong)
+    capture_server.reset(200, (), body)
+    error = _cancel(stack, capture_server.url)
+    assert isinstance(error, KucoinUnexpectedResponse)
+    assert error.body == body
