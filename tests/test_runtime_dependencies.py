@@ -117,3 +117,19 @@ def test_specdiff_without_pyyaml_says_which_extra_to_install() -> None:
     )
     assert done.returncode != 0
     assert "pip install 'ordercancel[specdiff]'" in done.stderr
+
+
+def test_the_specdiff_command_without_pyyaml_is_one_line_and_exit_2() -> None:
+    code = (
+        "import runpy, sys; sys.modules['yaml'] = None; sys.argv = ['specdiff', '--help']\n"
+        "runpy.run_module('ordercancel.specdiff', run_name='__main__')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "error: ordercancel.specdiff reads YAML with pyyaml, which is not installed: "
+        "pip install 'ordercancel[specdiff]' (from a checkout: pip install '.[specdiff]')"
+    ]

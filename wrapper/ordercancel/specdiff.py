@@ -48,10 +48,14 @@ from typing import Any
 try:
     import yaml  # type: ignore[import-untyped,unused-ignore]
 except ImportError as exc:  # a maintainer tool: its YAML reader is an extra, not a runtime need
-    raise ImportError(
+    _NO_YAML = (
         "ordercancel.specdiff reads YAML with pyyaml, which is not installed: "
-        "pip install 'ordercancel[specdiff]'"
-    ) from exc
+        "pip install 'ordercancel[specdiff]' (from a checkout: pip install '.[specdiff]')"
+    )
+    if __name__ == "__main__":  # the command: one line and exit 2, not a traceback
+        print(f"error: {_NO_YAML}", file=sys.stderr)
+        sys.exit(2)
+    raise ImportError(_NO_YAML) from exc
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 CONSTRAINTS = (
