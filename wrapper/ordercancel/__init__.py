@@ -5,6 +5,7 @@ with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRE
     kc.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
 """
 
+from ._bulk import OrderOutcome
 from ._flatten import FlattenReport, LeftOrder, aflatten, flatten
 from ._keepers import (
     AsyncDisconnectProtectionGuard,
@@ -68,7 +69,7 @@ from .kucoin._results import (
 )
 from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
 from .kuest._keys import KuestKeys
-from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled, OrderOutcome
+from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled
 
 __all__ = [
     "APIConnectionError",

@@ -24,11 +24,11 @@ from decimal import Decimal
 from typing import Any, NoReturn
 
 from . import errors
+from ._bulk import OrderOutcome
 from .kucoin._client import DEFAULT_BASE_URL as KUCOIN_URL
 from .kucoin._client import KucoinSpotCancelOrder
 from .kuest._client import DEFAULT_BASE_URL as KUEST_URL
 from .kuest._client import KuestCancelOrder
-from .kuest._results import OrderOutcome
 
 _DEFAULT_URL = {"kucoin": KUCOIN_URL, "kuest": KUEST_URL}
 

@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
+from .. import _bulk  # one outcome per id, shared with Kuest's cancel_orders
+from .._bulk import OrderOutcome
 from .._client_base import (
     KEEP,
     AsyncClient,
@@ -23,8 +25,6 @@ from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
 from .._types import Operation
 from ..errors import ConfigurationError, InvalidRequest, KucoinAPIError, RateLimitInfo
-from ..kuest import _bulk  # one outcome per id, shared with Kuest's cancel_orders
-from ..kuest._results import OrderOutcome
 from . import _operations as ops
 from ._envelope import STALE_TIMESTAMP, rate_limit_info
 from ._inputs import DCP_CLEAR, check_order_ids, check_symbol, check_symbols, check_timeout_s

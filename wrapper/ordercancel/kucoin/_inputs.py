@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from .._bulk import distinct_ids  # the bulk helpers both venues share
 from ..errors import InvalidRequest
-from ..kuest._bulk import distinct_ids  # the bulk helpers both venues share
 
 ORDER_ID_MAX = 64  # KuCoin documents no length; its ids are 24 hex digits
 CLIENT_OID_MAX = 40  # documented: "The maximum length for the ClientOid is 40 characters"

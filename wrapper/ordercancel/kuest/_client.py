@@ -7,6 +7,8 @@ from typing import Any, Self
 
 import httpx
 
+from .. import _bulk
+from .._bulk import OrderOutcome
 from .._client_base import (
     KEEP,
     AsyncClient,
@@ -27,11 +29,10 @@ from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
 from .._types import Operation
 from ..errors import ConfigurationError, KuestInvalidHeartbeatId
-from . import _bulk
 from . import _operations as ops
 from ._inputs import MAX_BATCH, check_heartbeat_path, check_order_ids
 from ._keys import KuestKeys
-from ._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled, OrderOutcome
+from ._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled
 from ._signing import KuestAuth, now_s
 
 DEFAULT_BASE_URL = "https://clob.kuest.com"

@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from time import time
 from typing import Any
 
+from .._bulk import OrderOutcome
 from .._types import RawResponse
 from ..errors import (
     InvalidRequest,
@@ -39,7 +40,6 @@ from ._results import (
     KuestOpenOrder,
     KuestOrderCanceled,
     OpenOrdersPage,
-    OrderOutcome,
 )
 
 _ERROR_BY_STATUS: dict[int, type[KuestAPIError]] = {

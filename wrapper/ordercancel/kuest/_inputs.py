@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .._bulk import distinct_ids
 from ..errors import ConfigurationError, InvalidRequest
-from ._bulk import distinct_ids
 
 ORDER_ID_MAX = 128  # Kuest documents no length; its ids are 0x + 64 hex digits
 FILTER_MAX = 256

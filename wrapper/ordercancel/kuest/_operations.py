@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, Literal
 
+from .._bulk import OrderOutcome
 from .._lazy import Endpoints
 from .._types import Operation
 from ._envelope import (
@@ -23,7 +24,6 @@ from ._results import (
     KuestOpenOrder,
     KuestOrderCanceled,
     OpenOrdersPage,
-    OrderOutcome,
 )
 
 _generated = Endpoints(

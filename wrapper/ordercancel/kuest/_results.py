@@ -25,19 +25,6 @@ class KuestCancelReport:
 
 
 @dataclass(frozen=True, slots=True)
-class OrderOutcome:
-    """The outcome of one id of `cancel_orders`: `error` is None when it was cancelled."""
-
-    order_id: str
-    error: Exception | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when the order was cancelled."""
-        return self.error is None
-
-
-@dataclass(frozen=True, slots=True)
 class KuestOpenOrder:
     """An order Kuest lists as live for the account."""
 

@@ -7,9 +7,22 @@ others, and the outcomes come back in the order of the ids. Both venues' `cancel
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 
-from ..errors import InvalidRequest
-from ._results import OrderOutcome
+from .errors import InvalidRequest
+
+
+@dataclass(frozen=True, slots=True)
+class OrderOutcome:
+    """The outcome of one id of `cancel_orders`: `error` is None when it was cancelled."""
+
+    order_id: str
+    error: Exception | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the order was cancelled."""
+        return self.error is None
 
 
 def distinct_ids(order_ids: object, check_one: Callable[[object], str]) -> list[str]:
