@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Self, TypeVar
@@ -261,12 +262,6 @@ class KucoinSpotCancelOrder(
             self.sync_time()
             return super()._send(operation, retry, paced=paced)
 
-    def _send_unpaced(self, operation: Operation[T], retry: RetryPolicy) -> T:
-        # A guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
-        # cancel would let KuCoin fire. Its weight is 2 per renewal, one every `renew_every_s`
-        # (a third of the timeout by default), next to a quota counted per 30 s: negligible.
-        return self._send(operation, retry, paced=False)
-
     def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
 
@@ -449,7 +444,10 @@ class KucoinSpotCancelOrder(
             InvalidRequest: a bad setting; nothing was sent.
         """
         return DisconnectProtectionGuard(
-            send=self._send_unpaced,
+            # The guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
+            # cancel would let KuCoin fire. Its weight is 2 per renewal, one every
+            # `renew_every_s`, next to a quota counted per 30 s: negligible.
+            send=functools.partial(self._send, paced=False),
             **self._guard_settings(timeout_s, symbols, renew_every_s, clear_on_exit),
         )
 
@@ -530,12 +528,6 @@ class AsyncKucoinSpotCancelOrder(
             logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
             await self.sync_time()
             return await super()._send(operation, retry, paced=paced)
-
-    async def _send_unpaced(self, operation: Operation[T], retry: RetryPolicy) -> T:
-        # A guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
-        # cancel would let KuCoin fire. Its weight is 2 per renewal, one every `renew_every_s`
-        # (a third of the timeout by default), next to a quota counted per 30 s: negligible.
-        return await self._send(operation, retry, paced=False)
 
     async def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -723,7 +715,10 @@ class AsyncKucoinSpotCancelOrder(
             InvalidRequest: a bad setting; nothing was sent.
         """
         return AsyncDisconnectProtectionGuard(
-            send=self._send_unpaced,
+            # The guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
+            # cancel would let KuCoin fire. Its weight is 2 per renewal, one every
+            # `renew_every_s`, next to a quota counted per 30 s: negligible.
+            send=functools.partial(self._send, paced=False),
             **self._guard_settings(timeout_s, symbols, renew_every_s, clear_on_exit),
         )
 

@@ -266,10 +266,10 @@ class KuestCancelOrder(_KuestClientBase[httpx.BaseTransport, httpx.Client], Sync
 
     def _heartbeat(self, heartbeat_id: str | None, retry: RetryPolicy) -> str:
         try:
-            return self._transmit(self._heartbeat_operation(heartbeat_id), retry, None)
+            return self._send(self._heartbeat_operation(heartbeat_id), retry, paced=False)
         except KuestInvalidHeartbeatId as exc:
             logger.info("Kuest named another heartbeat id: continuing with it")
-            return self._transmit(self._heartbeat_operation(exc.heartbeat_id), retry, None)
+            return self._send(self._heartbeat_operation(exc.heartbeat_id), retry, paced=False)
 
     def keep_alive(self, interval_s: float = 5) -> HeartbeatKeeper:
         """A keeper posting heartbeats every `interval_s` seconds in the background.
@@ -418,10 +418,10 @@ class AsyncKuestCancelOrder(
 
     async def _heartbeat(self, heartbeat_id: str | None, retry: RetryPolicy) -> str:
         try:
-            return await self._transmit(self._heartbeat_operation(heartbeat_id), retry, None)
+            return await self._send(self._heartbeat_operation(heartbeat_id), retry, paced=False)
         except KuestInvalidHeartbeatId as exc:
             logger.info("Kuest named another heartbeat id: continuing with it")
-            return await self._transmit(self._heartbeat_operation(exc.heartbeat_id), retry, None)
+            return await self._send(self._heartbeat_operation(exc.heartbeat_id), retry, paced=False)
 
     def keep_alive(self, interval_s: float = 5) -> AsyncHeartbeatKeeper:
         """A keeper posting heartbeats every `interval_s` seconds in the background.
