@@ -10,7 +10,9 @@ what to do next and is sent what happened; `flatten` drives it with threads and 
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +27,8 @@ SyncClient: TypeAlias = KucoinSpotCancelOrder | KuestCancelOrder
 AsyncClient: TypeAlias = AsyncKucoinSpotCancelOrder | AsyncKuestCancelOrder
 ProgressCallback = Callable[[str, str], None]
 """Called with (account, what happened) after each step of an account."""
+
+logger = logging.getLogger("ordercancel")
 
 DEFAULT_DEADLINE_S = 10.0
 MAX_DEADLINE_S = 3600.0
@@ -318,6 +322,37 @@ async def _run_async(client: AsyncClient, step: _Step) -> Any:
 # -- the drivers -----------------------------------------------------------------------------------
 
 
+def _guarded(progress: ProgressCallback | None) -> ProgressCallback | None:
+    """`progress`, turned off the first time it raises, with one warning logged.
+
+    A failing progress sink (a closed stderr, a broken pipe, a bug in the caller's callback)
+    must never stop a flatten nor lose its reports: flattening goes on without progress.
+    """
+    if progress is None:
+        return None
+    lock = threading.Lock()
+    off = False
+
+    def call(account: str, text: str) -> None:
+        nonlocal off
+        if off:
+            return
+        try:
+            progress(account, text)
+        except Exception as exc:
+            with lock:
+                first, off = not off, True
+            if first:
+                logger.warning(
+                    "flatten: the progress callback raised %s: %s; progress is turned off, "
+                    "the flatten goes on",
+                    type(exc).__name__,
+                    exc,
+                )
+
+    return call
+
+
 def check_deadline(deadline_s: object) -> float:
     """`deadline_s` as a float, if it is a finite number of seconds in (0, MAX_DEADLINE_S].
 
@@ -393,7 +428,8 @@ def flatten(
         deadline_s: Seconds after which no new round starts (default 10): finite, more
             than 0 and at most 3600.
         progress: Called with (account name, what happened) after each step, from the
-            account's thread.
+            account's thread. If it raises, it is called no more (a warning is logged on the
+            "ordercancel" logger) and the flatten goes on.
 
     Returns:
         One FlattenReport per account, in the order given.
@@ -402,12 +438,11 @@ def flatten(
         InvalidRequest: no clients, a client of another kind (an async one), duplicate names,
             or a deadline that is not finite, not positive or over 3600 s; nothing was sent.
     """
-    import threading
-
     accounts = _accounts(clients, deadline_s)
     for client, _ in accounts:
         if not isinstance(client, KucoinSpotCancelOrder | KuestCancelOrder):
             raise InvalidRequest("flatten takes sync clients; use aflatten for async ones")
+    progress = _guarded(progress)
     reports: dict[str, FlattenReport] = {}
 
     def run(client: SyncClient, account: _Account) -> None:
@@ -451,7 +486,9 @@ async def aflatten(
             to clients, or a list (named "venue:api_key").
         deadline_s: Seconds after which no new round starts (default 10): finite, more
             than 0 and at most 3600.
-        progress: Called with (account name, what happened) after each step.
+        progress: Called with (account name, what happened) after each step. If it raises,
+            it is called no more (a warning is logged on the "ordercancel" logger) and the
+            flatten goes on.
 
     Returns:
         One FlattenReport per account, in the order given.
@@ -487,6 +524,7 @@ async def aflatten_until(
     for client, _ in accounts:
         if not isinstance(client, AsyncKucoinSpotCancelOrder | AsyncKuestCancelOrder):
             raise InvalidRequest("aflatten takes async clients; use flatten for sync ones")
+    progress = _guarded(progress)
 
     async def drive(client: AsyncClient, account: _Account) -> FlattenReport:
         steps = _account_steps(account, progress)

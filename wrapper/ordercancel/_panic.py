@@ -205,15 +205,15 @@ def _confirm(args: argparse.Namespace, accounts: list[Account]) -> None:
         return
     names = ", ".join(a.name for a in accounts)
     question = f"Cancel EVERY open order of {len(accounts)} account(s): {names}?"
-    if not sys.stdin.isatty():
+    if sys.stdin is None or not sys.stdin.isatty():  # stdin closed (<&-), or not a terminal
         raise ConfigError(f"{question} Refusing without --yes (no terminal to ask).")
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    _to_stderr(f"{question} [y/N] ")
     try:
         answer = sys.stdin.readline()
     except KeyboardInterrupt:
         answer = None
     if answer is None or not answer.endswith("\n"):  # Ctrl-C, or the end of input
-        print(file=sys.stderr)  # the prompt's line ends here; the error is a line of its own
+        _to_stderr("\n")  # the prompt's line ends here; the error is a line of its own
         raise ConfigError("not confirmed (Ctrl-C or end of input); nothing was sent")
     if answer.strip().lower() not in ("y", "yes"):
         raise ConfigError("not confirmed; nothing was sent")
@@ -240,25 +240,48 @@ def _report_json(report: FlattenReport) -> dict[str, Any]:
     }
 
 
+def _to_stderr(text: str) -> bool:
+    """Write `text` to stderr and flush; False when stderr cannot take it.
+
+    stderr may be closed (`2>&-`: sys.stderr is None), a pipe nobody reads (broken pipe) or
+    full (`2>/dev/full`): none of that may stop the kill switch or lose its report on stdout.
+    """
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
 def _terminal_size() -> os.terminal_size:
     try:
         size = os.get_terminal_size(sys.stderr.fileno())
-    except (OSError, ValueError):
+    except (AttributeError, OSError, ValueError):
         size = os.terminal_size((0, 0))
     return os.terminal_size((size.columns or 80, size.lines or 24))  # 0: not said
+
+
+def _stderr_is_a_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 class _Progress:
     """Live progress on stderr: one line per account.
 
     On a terminal the lines are redrawn in place as each account's state changes; otherwise
-    (a pipe, a file) each change is one line, "[account] what happened".
+    (a pipe, a file) each change is one line, "[account] what happened". The first write that
+    fails (stderr closed, broken or full) turns progress off; the flatten goes on.
     """
 
     def __init__(self, names: list[str]) -> None:
         self.states = dict.fromkeys(names, "starting")
-        self.live = sys.stderr.isatty() and len(names) < _terminal_size().lines - 1
+        self.live = _stderr_is_a_terminal() and len(names) < _terminal_size().lines - 1
         self.drawn = 0  # lines of the block on the terminal, above the cursor
+        self.off = False
         if self.live:
             self._draw()
 
@@ -267,15 +290,15 @@ class _Progress:
         if self.live:
             self._draw()
         else:
-            print(f"[{account}] {text}", file=sys.stderr, flush=True)
+            self._write(f"[{account}] {text}\n")
 
     def note(self, text: str) -> None:
         """A line of its own: on a terminal, above the accounts' lines, which move down."""
         if not self.live:
-            print(text, file=sys.stderr, flush=True)
+            self._write(f"{text}\n")
             return
         up = f"\x1b[{self.drawn}F" if self.drawn else "\r"  # to the start of the block
-        sys.stderr.write(f"{up}\x1b[2K{text}\n")
+        self._write(f"{up}\x1b[2K{text}\n")
         self.drawn = 0
         self._draw()
 
@@ -283,9 +306,12 @@ class _Progress:
         width = _terminal_size().columns
         up = f"\x1b[{self.drawn}F" if self.drawn else "\r"  # to the start of the block
         lines = (f"[{name}] {text}"[: max(width - 1, 1)] for name, text in self.states.items())
-        sys.stderr.write(up + "".join(f"\x1b[2K{line}\n" for line in lines))
-        sys.stderr.flush()
+        self._write(up + "".join(f"\x1b[2K{line}\n" for line in lines))
         self.drawn = len(self.states)
+
+    def _write(self, text: str) -> None:
+        if not self.off and not _to_stderr(text):
+            self.off = True  # stderr cannot take progress: the report still goes to stdout
 
 
 def _table(reports: list[FlattenReport]) -> str:
@@ -379,7 +405,7 @@ def _failure(args: argparse.Namespace, code: int, exc: BaseException) -> int:
         error = {"type": type(exc).__name__, "message": str(exc)}
         print(json.dumps({"ok": False, "exit_code": code, "error": error}))
     else:
-        print(f"error: {exc}", file=sys.stderr)
+        _to_stderr(f"error: {exc}\n")
     return code
 
 
