@@ -62,20 +62,55 @@ class Account:
     key_version: str = "3"
 
 
-def _line_of(text: str, index: int, field: str | None) -> int | None:
-    """The line of `field` in the index-th [[account]] table (or of the table itself)."""
-    lines = text.splitlines()
-    headers = [n for n, line in enumerate(lines, 1) if line.strip() == "[[account]]"]
+_KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""  # bare, "basic" or 'literal'
+_ACCOUNT_HEADER = re.compile(r"""\s*\[\[\s*(?:account|"account"|'account')\s*\]\]\s*(?:#.*)?""")
+_ANY_HEADER = re.compile(r"\s*\[")  # [table], [[array]]: the end of an account's own keys
+_KEY_LINE = re.compile(rf"\s*({_KEY})\s*[.=]")  # `key =`, or a dotted `key.sub =`
+
+
+def _unquoted(key: str) -> str:
+    try:
+        return str(tomllib.loads(f"k = {key}")["k"]) if key[:1] in "\"'" else key
+    except tomllib.TOMLDecodeError:  # not a key after all
+        return key
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """The numbered lines of `text` outside multi-line strings (which may hold anything)."""
+    kept, inside = [], None
+    for n, line in enumerate(text.splitlines(), 1):
+        if inside is None:
+            kept.append((n, line))
+        for quotes in re.findall(r'"""|\'\'\'', line):
+            if inside is None:
+                inside = quotes
+            elif quotes == inside:
+                inside = None
+    return kept
+
+
+def _line_of(text: str, index: int, field: str | None, table: Any) -> int | None:
+    """The line of `field` in the index-th [[account]] table (or of the table itself).
+
+    A small scanner of the TOML text: a header may hold spaces, quotes and a comment
+    (`[[ "account" ]]  # main`), a key may be quoted. Returns the table's header line for a
+    field the table lacks, and None when the line cannot be found (an inline array of
+    tables, `account = [{...}]`): never a line that may be the wrong one.
+    """
+    lines = _lines(text)
+    headers = [i for i, (_, line) in enumerate(lines) if _ACCOUNT_HEADER.fullmatch(line)]
     if index >= len(headers):
         return None
     start = headers[index]
-    end = headers[index + 1] if index + 1 < len(headers) else len(lines) + 1
     if field is None:
-        return start
-    for n in range(start + 1, end):
-        if re.match(rf"\s*{re.escape(field)}\s*=", lines[n - 1]):
+        return lines[start][0]
+    for n, line in lines[start + 1 :]:
+        if _ANY_HEADER.match(line):
+            break
+        key = _KEY_LINE.match(line)
+        if key and _unquoted(key.group(1)) == field:
             return n
-    return start
+    return lines[start][0] if isinstance(table, dict) and field not in table else None
 
 
 def load_config(path: Path) -> list[Account]:
@@ -102,20 +137,22 @@ def load_config(path: Path) -> list[Account]:
     names = [a.name for a in accounts]
     for i, name in enumerate(names):
         if name in names[:i]:
-            where = _where(path, text, i, "name")
+            where = _where(path, text, i, "name", tables[i])
             raise ConfigError(f"{where}: field 'name': {name!r} is used twice")
     return accounts
 
 
-def _where(path: Path, text: str, index: int, field: str | None) -> str:
-    line = _line_of(text, index, field)
-    return f"{path}, line {line}" if line is not None else str(path)
+def _where(path: Path, text: str, index: int, field: str | None, table: Any) -> str:
+    line = _line_of(text, index, field, table)
+    if line is None:
+        return f"{path}, account #{index + 1} (line not found)"
+    return f"{path}, line {line}"
 
 
 def _account(path: Path, text: str, index: int, table: Any) -> Account:
     def fail(field: str | None, message: str) -> ConfigError:
         label = f"field '{field}'" if field else f"account #{index + 1}"
-        return ConfigError(f"{_where(path, text, index, field)}: {label}: {message}")
+        return ConfigError(f"{_where(path, text, index, field, table)}: {label}: {message}")
 
     if not isinstance(table, dict):
         raise fail(None, "is not a table")
