@@ -18,7 +18,13 @@ from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from .errors import AuthenticationError, InvalidRequest, OrderCancelError, PermissionDenied
+from .errors import (
+    AuthenticationError,
+    InvalidRequest,
+    KucoinCancelAllIncomplete,
+    OrderCancelError,
+    PermissionDenied,
+)
 from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder
 from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
 
@@ -46,9 +52,11 @@ class LeftOrder:
     Attributes:
         order_id: The venue's order id.
         symbol: Where it rests: the KuCoin symbol, or the Kuest market.
-        error: The last error cancelling it: its own cancel's, or else the account's last
-            cancel-all error; None when every cancel was accepted and it is still listed
-            (KuCoin queues cancels; a bot may also have just placed it).
+        error: The last error cancelling it: its own cancel's, or else the account's
+            cancel-all error when that failure covers it (a KuCoin cancel-all failing for
+            some symbols is the error of the orders on those symbols only); None when its
+            cancel was accepted and it is still listed (KuCoin queues cancels; a bot may
+            also have just placed it).
     """
 
     order_id: str
@@ -155,9 +163,24 @@ class _Account:
     listed: dict[str, str] | None = None  # id -> symbol, the last successful listing
     errors: dict[str, Exception | None] = field(default_factory=dict)
 
+    def _error_of(self, order_id: str, symbol: str) -> Exception | None:
+        """Its own cancel's outcome; else the cancel-all's failure, if that failure covers it.
+
+        A KuCoin cancel-all that names the symbols it failed for (failedSymbols) is the error
+        of the orders on those symbols only; one that names none failed for every order.
+        """
+        if order_id in self.errors:
+            return self.errors[order_id]
+        error = self.cancel_all_error
+        if isinstance(error, KucoinCancelAllIncomplete):
+            failed = {f.symbol for f in error.result.failed_symbols}
+            if failed and symbol not in failed:
+                return None
+        return error
+
     def report(self, status: FlattenStatus) -> FlattenReport:
         left = tuple(
-            LeftOrder(oid, symbol, self.errors.get(oid, self.cancel_all_error))
+            LeftOrder(oid, symbol, self._error_of(oid, symbol))
             for oid, symbol in (self.listed or {}).items()
         )
         return FlattenReport(
