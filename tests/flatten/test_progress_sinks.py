@@ -119,3 +119,25 @@ def test_panic_with_a_broken_stderr_still_flattens_and_reports_on_stdout(
         assert "kc-main" in out
         assert "kq-main" in out
         assert out.count(" flat ") == 2, out
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["table", "json"])
+def test_a_closed_stdout_after_the_flatten_keeps_its_exit_code_and_says_so_once(
+    tmp_path, venues, json_flag: list[str]
+) -> None:
+    kx, qx, env = venues
+    kx.suspend_symbol("ETH-USDT")  # some orders stay open: the flatten's code is 8, not 0 or 1
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    args = [*_COMMAND, "--config", str(config), "--yes", "--deadline", "1", *json_flag]
+    read, write = os.pipe()
+    os.close(read)  # `ordercancel panic ... | head -0`: nobody reads the report
+    try:
+        done = subprocess.run(args, env=env, stdout=write, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write)
+    err = done.stderr.decode()
+    assert done.returncode == 8, err
+    assert "Traceback" not in err
+    assert "Exception ignored" not in err
+    assert err.count("the report could not be written to stdout") == 1, err
+    assert _open(qx) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -291,6 +292,24 @@ def _to_stderr(text: str) -> bool:
     return True
 
 
+def _to_stdout(text: str) -> None:
+    """Write `text` and a newline to stdout (the report).
+
+    When stdout cannot take it (closed, a pipe nobody reads), one line on stderr says so; the
+    exit code stays the flatten's.
+    """
+    try:
+        sys.stdout.write(f"{text}\n")
+        sys.stdout.flush()
+    except (AttributeError, OSError, ValueError) as exc:
+        _to_stderr(
+            f"error: the report could not be written to stdout ({type(exc).__name__}); "
+            "the exit code still says how the flatten ended\n"
+        )
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # no 2nd error at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _terminal_size() -> os.terminal_size:
     try:
         size = os.get_terminal_size(sys.stderr.fileno())
@@ -335,7 +354,9 @@ class _Progress:
             self._write(f"{text}\n")
             return
         up = f"\x1b[{self.drawn}F" if self.drawn else "\r"  # to the start of the block
-        self._write(f"{up}\x1b[2K{text}\n")
+        # Erased to the end of the screen first: a note wider than the terminal wraps onto the
+        # rows below, where no part of an account's old line may stay.
+        self._write(f"{up}\x1b[J{text}\n")
         self.drawn = 0
         self._draw()
 
@@ -440,7 +461,7 @@ def _failure(args: argparse.Namespace, code: int, exc: BaseException) -> int:
     """
     if args.json:
         error = {"type": type(exc).__name__, "message": str(exc)}
-        print(json.dumps({"ok": False, "exit_code": code, "error": error}))
+        _to_stdout(json.dumps({"ok": False, "exit_code": code, "error": error}))
     else:
         _to_stderr(f"error: {exc}\n")
     return code
@@ -479,15 +500,16 @@ def run_panic(args: argparse.Namespace) -> int:
             "seconds": round(time.monotonic() - started, 3),
             "accounts": [_report_json(r) for r in reports],
         }
-        print(json.dumps(body))
+        _to_stdout(json.dumps(body))
     else:
-        print(_table(reports))
+        lines = [_table(reports)]
         for r in reports:
             # "open": the last listing came after the last cancel; else it may be stale
             listed = "still open" if r.status == "open" else "last listed open (may be stale)"
             for left in r.left:
                 why = "" if left.error is None else f": {type(left.error).__name__}: {left.error}"
-                print(f"{r.account}: {listed} {left.order_id} ({left.symbol}){why}")
+                lines.append(f"{r.account}: {listed} {left.order_id} ({left.symbol}){why}")
+        _to_stdout("\n".join(lines))
     if interrupted:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # the report is out
     return code
