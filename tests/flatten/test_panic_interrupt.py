@@ -120,6 +120,7 @@ def test_ctrl_c_mid_run_without_json_prints_the_table(tmp_path, venues) -> None:
     assert process.returncode == 130, err
     assert "Traceback" not in err
     assert re.search(r"^kc-main\s+kucoin\s+unverified\s.*FlattenInterrupted", out, re.M)
+    assert re.search(r"^kc-main\s.*NOT flat", out, re.M), out  # the table's cut keeps it
     assert re.search(r"^kq-main\s+kuest\s+flat\s+0\s", out, re.M)
 
 

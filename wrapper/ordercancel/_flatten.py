@@ -590,7 +590,7 @@ async def aflatten_until(
 
 def _interrupted(account: _Account) -> FlattenReport:
     account.error = FlattenInterrupted(
-        "interrupted (Ctrl-C) before this account was verified flat: it is NOT flat; "
+        "NOT flat: interrupted (Ctrl-C) before this account was verified flat; "
         "its orders are the last listing taken, if any"
     )
     return account.report("unverified")

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ._flatten import FlattenInterrupted, FlattenReport, aflatten_until, check_deadline
-from .errors import OrderCancelError
+from .errors import APIConnectionError, OrderCancelError
 
 FLAT, FAILED, CONFIG, LEFT_OPEN, UNVERIFIED, INTERRUPTED = 0, 1, 2, 8, 9, 130
 PANIC_EXIT = {
@@ -139,7 +139,11 @@ def load_config(path: Path) -> list[Account]:
     for i, name in enumerate(names):
         if name in names[:i]:
             where = _where(path, text, i, "name", tables[i])
-            raise ConfigError(f"{where}: field 'name': {name!r} is used twice")
+            first = names.index(name) + 1
+            raise ConfigError(
+                f"{where}: field 'name': the same as account #{first}'s (each account needs "
+                "a name of its own)"
+            )
     return accounts
 
 
@@ -159,7 +163,7 @@ def _account(path: Path, text: str, index: int, table: Any) -> Account:
         raise fail(None, "is not a table")
     venue = table.get("venue")
     if venue not in _KEY_FIELDS:
-        raise fail("venue", f'must be "kucoin" or "kuest", got {venue!r}')
+        raise fail("venue", 'must be "kucoin" or "kuest"')  # the value is not echoed
     allowed = {"name", "venue", "base_url", *_KEY_FIELDS[venue], *_OPTIONAL[venue]}
     for field in table:
         if field in allowed:
@@ -174,6 +178,12 @@ def _account(path: Path, text: str, index: int, table: Any) -> Account:
     for field in ("name", "base_url"):
         if not isinstance(table.get(field), str) or not table[field]:
             raise fail(field, "is missing or not a non-empty string")
+    if "@" in table["base_url"]:  # user:password@host: a secret in the file
+        raise fail(
+            "base_url",
+            "holds credentials (user:password@host) and is not quoted here; refusing a config "
+            "that holds secrets: give http(s)://host[:port][/prefix]",
+        )
     env = {}
     for field in _KEY_FIELDS[venue]:
         value = table.get(field)
@@ -191,7 +201,7 @@ def _account(path: Path, text: str, index: int, table: Any) -> Account:
         env[field.removesuffix("_env")] = value
     version = table.get("key_version", "3")
     if version not in ("2", "3"):
-        raise fail("key_version", f'must be "2" or "3", got {version!r}')
+        raise fail("key_version", 'must be "2" or "3" (a string)')
     return Account(table["name"], venue, table["base_url"], env, version)
 
 
@@ -257,9 +267,18 @@ def _confirm(args: argparse.Namespace, accounts: list[Account]) -> None:
         raise ConfigError("not confirmed; nothing was sent")
 
 
-def _report_json(report: FlattenReport) -> dict[str, Any]:
+def _error_json(exc: Exception, base_url: str) -> dict[str, Any]:
+    """What an error says, as JSON fields; a connection error also names the URL it tried."""
     from .cli import error_fields
 
+    fields = error_fields(exc)
+    if isinstance(exc, APIConnectionError):
+        fields["base_url"] = base_url
+        fields["message"] += f" (base URL {base_url})"
+    return fields
+
+
+def _report_json(report: FlattenReport, base_url: str) -> dict[str, Any]:
     return {
         "account": report.account,
         "venue": report.venue,
@@ -268,14 +287,28 @@ def _report_json(report: FlattenReport) -> dict[str, Any]:
             {
                 "order_id": o.order_id,
                 "symbol": o.symbol,
-                "error": None if o.error is None else error_fields(o.error),
+                "error": None if o.error is None else _error_json(o.error, base_url),
             }
             for o in report.left
         ],
-        "error": None if report.error is None else error_fields(report.error),
+        "error": None if report.error is None else _error_json(report.error, base_url),
         "rounds": report.rounds,
         "seconds": round(report.seconds, 3),
     }
+
+
+def _error_text(exc: Exception, base_url: str) -> str:
+    return f"{type(exc).__name__}: {_error_json(exc, base_url)['message']}"
+
+
+_ERROR_WIDTH = 100  # the table's LAST ERROR: its start and its end ("... NOT flat") are kept
+
+
+def _cut(text: str) -> str:
+    if len(text) <= _ERROR_WIDTH:
+        return text
+    tail = _ERROR_WIDTH // 2 - 5
+    return f"{text[: _ERROR_WIDTH - tail - 5]} ... {text[-tail:]}"
 
 
 def _to_stderr(text: str) -> bool:
@@ -372,10 +405,10 @@ class _Progress:
             self.off = True  # stderr cannot take progress: the report still goes to stdout
 
 
-def _table(reports: list[FlattenReport]) -> str:
+def _table(reports: list[FlattenReport], urls: dict[str, str]) -> str:
     rows = [("ACCOUNT", "VENUE", "STATUS", "LEFT", "SECONDS", "LAST ERROR")]
     for r in reports:
-        error = "" if r.error is None else f"{type(r.error).__name__}: {r.error}"[:80]
+        error = "" if r.error is None else _cut(_error_text(r.error, urls[r.account]))
         rows.append((r.account, r.venue, r.status, str(len(r.left)), f"{r.seconds:.2f}", error))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join(
@@ -492,22 +525,24 @@ def run_panic(args: argparse.Namespace) -> int:
     except Exception as exc:  # a bug: said as one line (or object), not a traceback
         return _failure(args, FAILED, exc)
     code = INTERRUPTED if interrupted else max(_STATUS_EXIT[r.status] for r in reports)
+    urls = {a.name: a.base_url for a in accounts}
     if args.json:
         body = {
             "ok": code == FLAT,
             "exit_code": code,
             "interrupted": interrupted,
             "seconds": round(time.monotonic() - started, 3),
-            "accounts": [_report_json(r) for r in reports],
+            "accounts": [_report_json(r, urls[r.account]) for r in reports],
         }
         _to_stdout(json.dumps(body))
     else:
-        lines = [_table(reports)]
+        lines = [_table(reports, urls)]
         for r in reports:
             # "open": the last listing came after the last cancel; else it may be stale
             listed = "still open" if r.status == "open" else "last listed open (may be stale)"
             for left in r.left:
-                why = "" if left.error is None else f": {type(left.error).__name__}: {left.error}"
+                error = left.error
+                why = "" if error is None else f": {_error_text(error, urls[r.account])}"
                 lines.append(f"{r.account}: {listed} {left.order_id} ({left.symbol}){why}")
         _to_stdout("\n".join(lines))
     if interrupted:
