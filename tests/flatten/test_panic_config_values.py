@@ -90,3 +90,57 @@ def test_a_connection_error_names_the_base_url_it_tried(tmp_path, venues) -> Non
     row = re.search(r"^kc-main\s+kucoin\s+unverified\s.*$", done.stdout, re.M)
     assert row is not None, done.stdout
     assert f"base URL {nobody}" in row.group(0)
+
+
+@pytest.mark.parametrize("value", ["13", "-1", '"3"', "true", "2.0"])
+def test_a_vip_level_that_is_not_0_to_12_is_exit_2(
+    tmp_path,
+    venues,  # noqa: F811
+    value: str,
+) -> None:
+    kx, qx, env = venues
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    text = config.read_text().replace('venue = "kucoin"', f'venue = "kucoin"\nvip_level = {value}')
+    config.write_text(text)
+    done = _run(["--config", str(config), "--yes"], env)
+    assert done.returncode == 2, done.stderr
+    assert "line 5: field 'vip_level'" in done.stderr
+    assert "0 to 12" in done.stderr
+    assert kx.received == []
+    assert qx.received == []
+
+
+@pytest.mark.parametrize(("line", "level"), [("", 0), ("vip_level = 5\n", 5)])
+def test_panic_paces_kucoin_by_the_vip_levels_quota_and_kuest_by_its_default(
+    tmp_path, line: str, level: int
+) -> None:
+    import asyncio
+
+    from ordercancel import _panic
+    from ordercancel.kucoin._client import SPOT_QUOTA_BY_VIP
+    from ordercancel.kuest._client import DEFAULT_CANCELS_PER_MINUTE
+    from ordercancel.testing import KucoinExchange, KuestExchange
+
+    kx, qx = KucoinExchange(), KuestExchange()
+    config = _config(tmp_path, "http://127.0.0.1:1", "http://127.0.0.1:1")
+    config.write_text(config.read_text().replace('venue = "kucoin"\n', f'venue = "kucoin"\n{line}'))
+    kucoin, kuest = _panic.load_config(config)
+    kc_keys = {"api_key": "k", "api_secret": "s", "api_passphrase": kx.keys.api_passphrase}
+    kq_keys = {
+        "address": qx.keys.address,
+        "api_key": qx.keys.api_key,
+        "api_secret": qx.keys.api_secret,
+        "api_passphrase": qx.keys.api_passphrase,
+    }
+
+    async def build():
+        clients = [_panic._client(kucoin, kc_keys), _panic._client(kuest, kq_keys)]
+        limiters = [(c.rate_limiter.capacity, c.rate_limiter.period) for c in clients]
+        for client in clients:
+            await client.aclose()
+        return limiters
+
+    assert asyncio.run(build()) == [
+        (SPOT_QUOTA_BY_VIP[level], 30.0),
+        (DEFAULT_CANCELS_PER_MINUTE, 60.0),
+    ]

@@ -44,7 +44,8 @@ _KEY_FIELDS = {
     "kucoin": ("api_key_env", "api_secret_env", "api_passphrase_env"),
     "kuest": ("address_env", "api_key_env", "api_secret_env", "api_passphrase_env"),
 }
-_OPTIONAL = {"kucoin": ("key_version",), "kuest": ()}
+_OPTIONAL = {"kucoin": ("key_version", "vip_level"), "kuest": ()}
+_VIP_LEVELS = range(13)  # KuCoin's Spot VIP levels 0-12: the rate-limit quota of each
 _SECRET_WORDS = ("secret", "passphrase", "password", "api_key", "address", "key")
 
 
@@ -61,6 +62,7 @@ class Account:
     base_url: str
     env: dict[str, str]  # field name without "_env" -> environment variable name
     key_version: str = "3"
+    vip_level: int = 0  # KuCoin: paces the account's requests to its Spot pool's quota
 
 
 _KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""  # bare, "basic" or 'literal'
@@ -202,7 +204,10 @@ def _account(path: Path, text: str, index: int, table: Any) -> Account:
     version = table.get("key_version", "3")
     if version not in ("2", "3"):
         raise fail("key_version", 'must be "2" or "3" (a string)')
-    return Account(table["name"], venue, table["base_url"], env, version)
+    vip_level = table.get("vip_level", 0)
+    if type(vip_level) is not int or vip_level not in _VIP_LEVELS:  # bool is not a level
+        raise fail("vip_level", "must be a whole number from 0 to 12 (KuCoin's VIP level)")
+    return Account(table["name"], venue, table["base_url"], env, version, vip_level)
 
 
 def _key_values(account: Account) -> dict[str, str]:
@@ -227,15 +232,21 @@ def _key_values(account: Account) -> dict[str, str]:
 def _client(account: Account, values: dict[str, str]) -> Any:
     """An async client for `account` with its keys.
 
+    KuCoin's is paced by the weight-aware limiter of the account's VIP level (`vip_level`,
+    default 0); Kuest's by its default limiter.
+
     Raises:
         OrderCancelError: the keys or the base URL are malformed (ConfigurationError).
     """
     if account.venue == "kucoin":
-        from .kucoin._client import AsyncKucoinSpotCancelOrder
+        from .kucoin._client import AsyncKucoinSpotCancelOrder, spot_rate_limiter
         from .kucoin._keys import KucoinKeys
 
         keys = KucoinKeys(**values, key_version=account.key_version)
-        return AsyncKucoinSpotCancelOrder(keys=keys, base_url=account.base_url)
+        limiter = spot_rate_limiter(account.vip_level)  # weight-aware, as KuCoin counts
+        return AsyncKucoinSpotCancelOrder(
+            keys=keys, base_url=account.base_url, rate_limiter=limiter
+        )
     from .kuest._client import AsyncKuestCancelOrder
     from .kuest._keys import KuestKeys
 
