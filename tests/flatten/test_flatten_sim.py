@@ -328,3 +328,23 @@ def test_a_cancel_all_failing_as_a_whole_is_the_error_of_every_leftover(twin: Tw
     assert report.status == "open", report
     assert len(report.left) == 3
     assert all(isinstance(o.error, KucoinAPIError) for o in report.left), report.left
+
+
+def test_an_accepted_cancel_is_not_resent_each_round_while_kucoins_queue_drains(
+    twin: Twin, served
+) -> None:
+    """KuCoin keeps cancelled orders listed for 0.3 s: each leftover's own cancel is sent once
+    (resent only after 1 s still listed), not once per round (every 0.05 to 0.4 s)."""
+    kx = KucoinExchange(cancel_delay_s=0.3)
+    _fill_kucoin(kx, 30)
+    ids = _open_kucoin(kx)
+    (report,) = twin.flatten({"kc": twin.kucoin(kx.keys, served(kx))}, deadline_s=8)
+    assert report.status == "flat", report
+    assert _open_kucoin(kx) == set()
+    singles = [
+        r.raw_target.split("?")[0].rsplit("/", 1)[-1]
+        for r in kx.received
+        if r.method == "DELETE" and "cancelAll" not in r.raw_target
+    ]
+    assert report.rounds >= 3, report  # the listings went on while the queue drained
+    assert sorted(singles) == sorted(ids)  # each order's own cancel: once

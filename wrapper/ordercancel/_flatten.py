@@ -41,6 +41,7 @@ MAX_DEADLINE_S = 3600.0
 _FIRST_PAUSE_S = 0.05  # between rounds while orders stay listed (KuCoin's cancels are queued)
 _MAX_PAUSE_S = 0.5
 _GRACE_S = 2.0  # how long past the deadline a call in flight (the last listing) may take
+_RESEND_AFTER_S = 1.0  # an accepted cancel still listed: KuCoin's queue drains; resent after this
 _MAX_SYMBOLS_AT_ONCE = 16  # KuCoin symbols listed (or cancelled) side by side by `flatten`
 _GIVE_UP_ON = (AuthenticationError, PermissionDenied)  # waiting does not fix these
 
@@ -213,6 +214,7 @@ def _account_steps(account: _Account, progress: ProgressCallback | None) -> _Ste
     else:
         tell("cancel-all accepted")
     pause = _FIRST_PAUSE_S
+    accepted: dict[str, float] = {}  # order id -> when its own cancel was last accepted
     while True:
         done = yield _List()
         if done.error is None:
@@ -236,15 +238,25 @@ def _account_steps(account: _Account, progress: ProgressCallback | None) -> _Ste
                 return account.report("unverified")
         if time.monotonic() >= account.deadline:
             return account.report("open")
-        if done.error is None and account.listed:
+        # An order whose cancel was accepted is not sent again at once: KuCoin queues
+        # cancels, and resending each round while the queue drains would burn the quota.
+        now = time.monotonic()
+        due = {
+            order_id: symbol
+            for order_id, symbol in (account.listed or {}).items()
+            if now - accepted.get(order_id, -math.inf) >= _RESEND_AFTER_S
+        }
+        if done.error is None and due:
             by_symbol: dict[str, list[str]] = {}
-            for order_id, symbol in account.listed.items():
+            for order_id, symbol in due.items():
                 by_symbol.setdefault(symbol, []).append(order_id)
             cancelled = yield _CancelEach(by_symbol)
             if cancelled.error is not None:  # cancel_orders reports per id; this is a bug
                 account.error = cancelled.error
             else:
                 account.errors.update(cancelled.value)
+                now = time.monotonic()
+                accepted.update((oid, now) for oid, e in cancelled.value.items() if e is None)
         yield _Pause(min(pause, max(account.deadline - time.monotonic(), 0.0)))
         pause = min(pause * 2, _MAX_PAUSE_S)
 
