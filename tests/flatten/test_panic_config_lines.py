@@ -62,6 +62,11 @@ _CASES = {
         "[[account]]  # second",
         "api_key_env",
     ),
+    "a sub-table of the account": (
+        "[[account]]\n" + _kucoin("a") + '[ account . opts ]\nsecret = "S3CRETVALUE123"\n',
+        "[ account . opts ]",
+        "opts",
+    ),
     "a header-like line inside a multi-line string": (
         "[[account]]\n" + _kucoin("a", 'key_version = """\n[[account]]\nname = "x"\n"""\n'),
         'key_version = """',

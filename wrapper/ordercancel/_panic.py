@@ -68,6 +68,7 @@ class Account:
 _KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""  # bare, "basic" or 'literal'
 _ACCOUNT_HEADER = re.compile(r"""\s*\[\[\s*(?:account|"account"|'account')\s*\]\]\s*(?:#.*)?""")
 _ANY_HEADER = re.compile(r"\s*\[")  # [table], [[array]]: the end of an account's own keys
+_SUB_HEADER = re.compile(rf"""\s*\[\[?\s*(?:account|"account"|'account')\s*\.\s*({_KEY})""")
 _KEY_LINE = re.compile(rf"\s*({_KEY})\s*[.=]")  # `key =`, or a dotted `key.sub =`
 
 
@@ -107,10 +108,19 @@ def _line_of(text: str, index: int, field: str | None, table: Any) -> int | None
     start = headers[index]
     if field is None:
         return lines[start][0]
+    own_keys = True  # until a sub-table of this account ([account.x]) starts
     for n, line in lines[start + 1 :]:
-        if _ANY_HEADER.match(line):
+        if _ACCOUNT_HEADER.fullmatch(line):
             break
-        key = _KEY_LINE.match(line)
+        if _ANY_HEADER.match(line):
+            sub = _SUB_HEADER.match(line)
+            if sub is None:
+                break  # another table: this account's keys are over
+            if _unquoted(sub.group(1)) == field:
+                return n
+            own_keys = False
+            continue
+        key = _KEY_LINE.match(line) if own_keys else None
         if key and _unquoted(key.group(1)) == field:
             return n
     return lines[start][0] if isinstance(table, dict) and field not in table else None
