@@ -18,6 +18,7 @@ from ordercancel import (
     KucoinSpotCancelOrder,
     KuestCancelOrder,
     KuestKeys,
+    RetryPolicy,
     aflatten,
     flatten,
 )
@@ -299,3 +300,51 @@ def test_kucoin_symbols_are_listed_side_by_side_not_one_after_another(twin: Twin
     assert report.status == "flat", report
     assert _open_kucoin(kx) == set()
     assert overlap.most == len(SYMBOLS)
+
+
+def test_a_cancel_all_failing_for_one_symbol_is_the_error_of_that_symbols_leftovers_only(
+    twin: Twin, served
+) -> None:
+    """KuCoin's failedSymbols names XRP-USDT: BTC-USDT's leftover (its cancel accepted, still
+    queued) carries no error; XRP-USDT's carries the cancel-all's failure."""
+    kx = KucoinExchange(cancel_delay_s=5)  # accepted cancels stay listed past the deadline
+    btc, xrp = kx.add_order("BTC-USDT", "1"), kx.add_order("XRP-USDT", "1")
+    kx.fail_cancel_all("XRP-USDT")
+    (report,) = twin.flatten({"kc": twin.kucoin(kx.keys, served(kx))}, deadline_s=0.001)
+    assert report.status == "open", report
+    errors = {o.order_id: o.error for o in report.left}
+    assert set(errors) == {btc.order_id, xrp.order_id}
+    assert errors[btc.order_id] is None
+    assert isinstance(errors[xrp.order_id], KucoinCancelAllIncomplete)
+
+
+def test_a_cancel_all_failing_as_a_whole_is_the_error_of_every_leftover(twin: Twin, served) -> None:
+    kx = KucoinExchange()
+    _fill_kucoin(kx, 3)
+    url = served(kx)
+    kx.faults.server_error(1)  # the cancel-all's one attempt
+    client = twin.kucoin(kx.keys, url, retry=RetryPolicy(attempts=1))
+    (report,) = twin.flatten({"kc": client}, deadline_s=0.001)
+    assert report.status == "open", report
+    assert len(report.left) == 3
+    assert all(isinstance(o.error, KucoinAPIError) for o in report.left), report.left
+
+
+def test_an_accepted_cancel_is_not_resent_each_round_while_kucoins_queue_drains(
+    twin: Twin, served
+) -> None:
+    """KuCoin keeps cancelled orders listed for 0.3 s: each leftover's own cancel is sent once
+    (resent only after 1 s still listed), not once per round (every 0.05 to 0.4 s)."""
+    kx = KucoinExchange(cancel_delay_s=0.3)
+    _fill_kucoin(kx, 30)
+    ids = _open_kucoin(kx)
+    (report,) = twin.flatten({"kc": twin.kucoin(kx.keys, served(kx))}, deadline_s=8)
+    assert report.status == "flat", report
+    assert _open_kucoin(kx) == set()
+    singles = [
+        r.raw_target.split("?")[0].rsplit("/", 1)[-1]
+        for r in kx.received
+        if r.method == "DELETE" and "cancelAll" not in r.raw_target
+    ]
+    assert report.rounds >= 3, report  # the listings went on while the queue drained
+    assert sorted(singles) == sorted(ids)  # each order's own cancel: once

@@ -120,6 +120,7 @@ def test_ctrl_c_mid_run_without_json_prints_the_table(tmp_path, venues) -> None:
     assert process.returncode == 130, err
     assert "Traceback" not in err
     assert re.search(r"^kc-main\s+kucoin\s+unverified\s.*FlattenInterrupted", out, re.M)
+    assert re.search(r"^kc-main\s.*NOT flat", out, re.M), out  # the table's cut keeps it
     assert re.search(r"^kq-main\s+kuest\s+flat\s+0\s", out, re.M)
 
 
@@ -177,14 +178,15 @@ def test_ctrl_c_or_eof_at_the_prompt_sends_nothing_and_exits_2(
 
 
 def _screen(raw: str, columns: int = 100) -> list[str]:
-    """What a terminal shows after `raw`: lines, CR, erase-line and cursor-up-N-lines."""
+    """What a terminal `columns` wide shows after `raw`: lines (wrapped at the last column), CR,
+    erase-line, erase-below and cursor-up-N-lines."""
     rows: list[str] = [""]
     row = col = 0
-    for token in re.findall(r"\x1b\[\d*[A-Za-z]|\r|\n|[^\x1b\r\n]+", raw):
+    for token in re.findall(r"\x1b\[\d*[A-Za-z]|\r|\n|[^\x1b\r\n]", raw):
         if token == "\r":
             col = 0
         elif token == "\n":
-            row += 1
+            row, col = row + 1, 0
             rows += [""] * (row + 1 - len(rows))
         elif token.startswith("\x1b["):
             n = int(token[2:-1] or 1)
@@ -192,12 +194,17 @@ def _screen(raw: str, columns: int = 100) -> list[str]:
                 row, col = max(row - n, 0), 0
             elif token.endswith("K"):
                 rows[row] = "" if token[2:-1] == "2" else rows[row][:col]
+            elif token == "\x1b[J":  # erase from the cursor to the end of the screen
+                rows = [*rows[:row], rows[row][:col]]
             else:
                 raise AssertionError(f"unexpected escape {token!r}")
         else:
+            if col == columns:  # the terminal wraps onto the next row
+                row, col = row + 1, 0
+                rows += [""] * (row + 1 - len(rows))
             line = rows[row].ljust(col)
-            rows[row] = line[:col] + token + line[col + len(token) :]
-            col += len(token)
+            rows[row] = line[:col] + token + line[col + 1 :]
+            col += 1
     return [r for r in rows if r.strip()]
 
 
@@ -311,12 +318,45 @@ def test_retries_on_a_terminal_are_lines_above_the_accounts_lines(tmp_path, venu
     assert process.returncode == 0, seen
     screen = _screen(seen.decode())
     assert screen[-2:] == ["[kc-main] verified flat", "[kq-main] verified flat"], screen
-    notes = screen[:-2]
-    assert len(notes) == 1, screen
-    assert notes[0].startswith("retrying cancel_all_orders after attempt 1 of 3 failed")
+    note = "".join(screen[:-2])  # one note, wrapped over as many rows as it needs
+    assert note.startswith("retrying cancel_all_orders after attempt 1 of 3 failed"), screen
+    assert note.endswith("waiting with backoff"), screen
     assert "stamina.retry_scheduled" not in seen.decode()
     assert json.loads(out)["ok"] is True
     assert _open(kx) == _open(qx) == []
+
+
+def test_a_retry_line_wider_than_the_terminal_does_not_garble_the_accounts_lines(
+    tmp_path, venues
+) -> None:
+    """The note wraps onto the row an account's line was drawn on; nothing of that line stays.
+
+    176 columns: the note (177 characters today) takes a full row and one character of the
+    next, where "[kq-main] starting" was drawn.
+    """
+    kx, qx, env = venues
+    kx.faults.drop(count=1, when="after")  # KuCoin cancels all, the answer is lost: a retry
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    ours, theirs = _terminal(columns=176)
+    process = subprocess.Popen(
+        [*_COMMAND, "--config", str(config), "--yes", "--json"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=theirs, env=env,
+    )  # fmt: skip
+    os.close(theirs)
+    seen = bytearray()
+    try:
+        _read_to_end(ours, seen)
+        out, _ = process.communicate(timeout=30)
+    finally:
+        os.close(ours)
+    assert process.returncode == 0, seen
+    raw = seen.decode()
+    written = re.search(r"retrying [^\x1b\r\n]*", raw)  # the note as it was written
+    assert written is not None, raw
+    screen = _screen(raw, columns=176)
+    assert screen[-2:] == ["[kc-main] verified flat", "[kq-main] verified flat"], screen
+    assert "".join(screen[:-2]) == written.group(0), screen  # the note and nothing else
+    assert json.loads(out)["ok"] is True
 
 
 def test_a_hung_venue_is_unverified_saying_what_timed_out(tmp_path, venues) -> None:

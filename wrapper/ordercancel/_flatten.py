@@ -10,13 +10,21 @@ what to do next and is sent what happened; `flatten` drives it with threads and 
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from .errors import AuthenticationError, InvalidRequest, OrderCancelError, PermissionDenied
+from .errors import (
+    AuthenticationError,
+    InvalidRequest,
+    KucoinCancelAllIncomplete,
+    OrderCancelError,
+    PermissionDenied,
+)
 from .kucoin._client import AsyncKucoinSpotCancelOrder, KucoinSpotCancelOrder
 from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
 
@@ -26,11 +34,14 @@ AsyncClient: TypeAlias = AsyncKucoinSpotCancelOrder | AsyncKuestCancelOrder
 ProgressCallback = Callable[[str, str], None]
 """Called with (account, what happened) after each step of an account."""
 
+logger = logging.getLogger("ordercancel")
+
 DEFAULT_DEADLINE_S = 10.0
 MAX_DEADLINE_S = 3600.0
 _FIRST_PAUSE_S = 0.05  # between rounds while orders stay listed (KuCoin's cancels are queued)
 _MAX_PAUSE_S = 0.5
 _GRACE_S = 2.0  # how long past the deadline a call in flight (the last listing) may take
+_RESEND_AFTER_S = 1.0  # an accepted cancel still listed: KuCoin's queue drains; resent after this
 _MAX_SYMBOLS_AT_ONCE = 16  # KuCoin symbols listed (or cancelled) side by side by `flatten`
 _GIVE_UP_ON = (AuthenticationError, PermissionDenied)  # waiting does not fix these
 
@@ -42,9 +53,11 @@ class LeftOrder:
     Attributes:
         order_id: The venue's order id.
         symbol: Where it rests: the KuCoin symbol, or the Kuest market.
-        error: The last error cancelling it: its own cancel's, or else the account's last
-            cancel-all error; None when every cancel was accepted and it is still listed
-            (KuCoin queues cancels; a bot may also have just placed it).
+        error: The last error cancelling it: its own cancel's, or else the account's
+            cancel-all error when that failure covers it (a KuCoin cancel-all failing for
+            some symbols is the error of the orders on those symbols only); None when its
+            cancel was accepted and it is still listed (KuCoin queues cancels; a bot may
+            also have just placed it).
     """
 
     order_id: str
@@ -151,9 +164,24 @@ class _Account:
     listed: dict[str, str] | None = None  # id -> symbol, the last successful listing
     errors: dict[str, Exception | None] = field(default_factory=dict)
 
+    def _error_of(self, order_id: str, symbol: str) -> Exception | None:
+        """Its own cancel's outcome; else the cancel-all's failure, if that failure covers it.
+
+        A KuCoin cancel-all that names the symbols it failed for (failedSymbols) is the error
+        of the orders on those symbols only; one that names none failed for every order.
+        """
+        if order_id in self.errors:
+            return self.errors[order_id]
+        error = self.cancel_all_error
+        if isinstance(error, KucoinCancelAllIncomplete):
+            failed = {f.symbol for f in error.result.failed_symbols}
+            if failed and symbol not in failed:
+                return None
+        return error
+
     def report(self, status: FlattenStatus) -> FlattenReport:
         left = tuple(
-            LeftOrder(oid, symbol, self.errors.get(oid, self.cancel_all_error))
+            LeftOrder(oid, symbol, self._error_of(oid, symbol))
             for oid, symbol in (self.listed or {}).items()
         )
         return FlattenReport(
@@ -186,6 +214,7 @@ def _account_steps(account: _Account, progress: ProgressCallback | None) -> _Ste
     else:
         tell("cancel-all accepted")
     pause = _FIRST_PAUSE_S
+    accepted: dict[str, float] = {}  # order id -> when its own cancel was last accepted
     while True:
         done = yield _List()
         if done.error is None:
@@ -209,15 +238,25 @@ def _account_steps(account: _Account, progress: ProgressCallback | None) -> _Ste
                 return account.report("unverified")
         if time.monotonic() >= account.deadline:
             return account.report("open")
-        if done.error is None and account.listed:
+        # An order whose cancel was accepted is not sent again at once: KuCoin queues
+        # cancels, and resending each round while the queue drains would burn the quota.
+        now = time.monotonic()
+        due = {
+            order_id: symbol
+            for order_id, symbol in (account.listed or {}).items()
+            if now - accepted.get(order_id, -math.inf) >= _RESEND_AFTER_S
+        }
+        if done.error is None and due:
             by_symbol: dict[str, list[str]] = {}
-            for order_id, symbol in account.listed.items():
+            for order_id, symbol in due.items():
                 by_symbol.setdefault(symbol, []).append(order_id)
             cancelled = yield _CancelEach(by_symbol)
             if cancelled.error is not None:  # cancel_orders reports per id; this is a bug
                 account.error = cancelled.error
             else:
                 account.errors.update(cancelled.value)
+                now = time.monotonic()
+                accepted.update((oid, now) for oid, e in cancelled.value.items() if e is None)
         yield _Pause(min(pause, max(account.deadline - time.monotonic(), 0.0)))
         pause = min(pause * 2, _MAX_PAUSE_S)
 
@@ -318,6 +357,37 @@ async def _run_async(client: AsyncClient, step: _Step) -> Any:
 # -- the drivers -----------------------------------------------------------------------------------
 
 
+def _guarded(progress: ProgressCallback | None) -> ProgressCallback | None:
+    """`progress`, turned off the first time it raises, with one warning logged.
+
+    A failing progress sink (a closed stderr, a broken pipe, a bug in the caller's callback)
+    must never stop a flatten nor lose its reports: flattening goes on without progress.
+    """
+    if progress is None:
+        return None
+    lock = threading.Lock()
+    off = False
+
+    def call(account: str, text: str) -> None:
+        nonlocal off
+        if off:
+            return
+        try:
+            progress(account, text)
+        except Exception as exc:
+            with lock:
+                first, off = not off, True
+            if first:
+                logger.warning(
+                    "flatten: the progress callback raised %s: %s; progress is turned off, "
+                    "the flatten goes on",
+                    type(exc).__name__,
+                    exc,
+                )
+
+    return call
+
+
 def check_deadline(deadline_s: object) -> float:
     """`deadline_s` as a float, if it is a finite number of seconds in (0, MAX_DEADLINE_S].
 
@@ -393,7 +463,8 @@ def flatten(
         deadline_s: Seconds after which no new round starts (default 10): finite, more
             than 0 and at most 3600.
         progress: Called with (account name, what happened) after each step, from the
-            account's thread.
+            account's thread. If it raises, it is called no more (a warning is logged on the
+            "ordercancel" logger) and the flatten goes on.
 
     Returns:
         One FlattenReport per account, in the order given.
@@ -402,12 +473,11 @@ def flatten(
         InvalidRequest: no clients, a client of another kind (an async one), duplicate names,
             or a deadline that is not finite, not positive or over 3600 s; nothing was sent.
     """
-    import threading
-
     accounts = _accounts(clients, deadline_s)
     for client, _ in accounts:
         if not isinstance(client, KucoinSpotCancelOrder | KuestCancelOrder):
             raise InvalidRequest("flatten takes sync clients; use aflatten for async ones")
+    progress = _guarded(progress)
     reports: dict[str, FlattenReport] = {}
 
     def run(client: SyncClient, account: _Account) -> None:
@@ -451,7 +521,9 @@ async def aflatten(
             to clients, or a list (named "venue:api_key").
         deadline_s: Seconds after which no new round starts (default 10): finite, more
             than 0 and at most 3600.
-        progress: Called with (account name, what happened) after each step.
+        progress: Called with (account name, what happened) after each step. If it raises,
+            it is called no more (a warning is logged on the "ordercancel" logger) and the
+            flatten goes on.
 
     Returns:
         One FlattenReport per account, in the order given.
@@ -487,6 +559,7 @@ async def aflatten_until(
     for client, _ in accounts:
         if not isinstance(client, AsyncKucoinSpotCancelOrder | AsyncKuestCancelOrder):
             raise InvalidRequest("aflatten takes async clients; use flatten for sync ones")
+    progress = _guarded(progress)
 
     async def drive(client: AsyncClient, account: _Account) -> FlattenReport:
         steps = _account_steps(account, progress)
@@ -529,7 +602,7 @@ async def aflatten_until(
 
 def _interrupted(account: _Account) -> FlattenReport:
     account.error = FlattenInterrupted(
-        "interrupted (Ctrl-C) before this account was verified flat: it is NOT flat; "
+        "NOT flat: interrupted (Ctrl-C) before this account was verified flat; "
         "its orders are the last listing taken, if any"
     )
     return account.report("unverified")

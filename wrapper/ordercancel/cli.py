@@ -521,13 +521,33 @@ def _size_values_kept(argv: Sequence[str]) -> list[str]:
     return kept
 
 
+INTERRUPTED = 130  # Ctrl-C, as a shell reports a program SIGINT stopped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
     A usage mistake exits 2: with `--json`, as one JSON object on stdout like every other error;
-    otherwise as argparse prints it, the usage and the error on stderr.
+    otherwise as argparse prints it, the usage and the error on stderr. Ctrl-C that no command
+    handles itself exits 130 with one line on stderr (`--json`: one object on stdout), not a
+    traceback. (Ctrl-C while Python is still importing ordercancel, before this function runs,
+    is Python's own: a traceback, and the shell's 130; nothing was sent by then.)
     """
     given = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(given)
+    except KeyboardInterrupt:
+        message = "interrupted (Ctrl-C): a request may have been sent; nothing is verified"
+        if "--json" in given:
+            fields = {"type": "KeyboardInterrupt", "message": message}
+            print(json.dumps({"ok": False, "exit_code": INTERRUPTED, "error": fields}))
+        else:
+            with contextlib.suppress(AttributeError, OSError, ValueError):  # stderr closed
+                sys.stderr.write(f"error: {message}\n")
+        return INTERRUPTED
+
+
+def _main(given: list[str]) -> int:
     try:
         args = _parser().parse_args(_size_values_kept(given))
     except UsageError as exc:

@@ -50,6 +50,7 @@ only what the venue sent back.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -211,13 +212,53 @@ class RateLimitInfo:
     reset_ms: int | None = None
 
 
+# The secret values (key, passphrase, signature headers) the request being answered carried, set
+# by the venues' signers for the thread or task that sends it: a server that echoes the request
+# in its body (a proxy, a misrouted URL) must not put them in a message, a log line or --json.
+_sent_secrets: ContextVar[tuple[str, ...]] = ContextVar("ordercancel_sent_secrets", default=())
+_REDACTED = "[redacted]"
+_SHORTEST_SCRUBBED = 8  # a shorter value is no credential: replacing it would garble the text
+
+
+def remember_sent_secrets(*values: str) -> None:
+    """Note the secret header values of the request about to be sent (see `redacted`)."""
+    _sent_secrets.set(tuple(v for v in values if len(v) >= _SHORTEST_SCRUBBED))
+
+
+def _forms(value: str) -> set[str]:
+    """`value` as sent, JSON-escaped ("/" as an escaped slash) and as Python quotes it."""
+    return {value, value.replace("/", "\\/"), repr(value)[1:-1]}
+
+
+def redacted(text: str) -> str:
+    """`text` without the secret values the request being answered sent."""
+    for value in _sent_secrets.get():
+        for form in _forms(value):
+            text = text.replace(form, _REDACTED)
+    return text
+
+
+def body_excerpt(body: bytes, size: int = 120) -> str:
+    """The start of `body`, quoted for a message.
+
+    Its secrets are redacted before it is cut, so that no part of one is left at the cut.
+    """
+    for value in _sent_secrets.get():
+        for form in _forms(value):
+            body = body.replace(form.encode("utf-8", "replace"), _REDACTED.encode())
+    return repr(body[:size])
+
+
 class APIError(OrderCancelError):
     """The venue answered with something other than the documented success.
+
+    Its message never quotes the secret values the request sent (its key, passphrase and
+    signature headers: `[redacted]`), even when the body echoes them; `body` is kept raw.
 
     Attributes:
         venue: "kucoin" or "kuest".
         status_code: The HTTP status.
-        body: The raw response body, exactly as received.
+        body: The raw response body, exactly as received (secrets a server echoed included).
         headers: The response headers.
         retry_after: Seconds the venue asked to wait before retrying, or None.
     """
@@ -233,7 +274,7 @@ class APIError(OrderCancelError):
         headers: Mapping[str, str],
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(redacted(message))
         self.status_code = status_code
         self.body = body
         self.headers = dict(headers)
@@ -273,7 +314,7 @@ class KucoinAPIError(APIError):
 
     Attributes:
         code: KuCoin's code ("400100", ...), or None when the body had none.
-        msg: KuCoin's message, or None.
+        msg: KuCoin's message, or None; the request's secrets redacted, as in the message.
         rate_limit: The `gw-ratelimit-*` headers of the answer.
     """
 
@@ -292,7 +333,7 @@ class KucoinAPIError(APIError):
         from .kucoin._envelope import rate_limit_info  # loaded: the envelope raises this
 
         self.code = code
-        self.msg = msg
+        self.msg = None if msg is None else redacted(msg)
         self.rate_limit = rate_limit_info(headers)
         reset = self.rate_limit.reset_ms
         retry_after = reset / 1000 if reset is not None and isinstance(self, RateLimited) else None
@@ -340,7 +381,8 @@ class KuestAPIError(APIError):
     """Kuest answered with something other than success.
 
     Attributes:
-        error: Kuest's message (`error`, or `message`, or the not-canceled reason), or None.
+        error: Kuest's message (`error`, or `message`, or the not-canceled reason), or None;
+            the request's secrets redacted, as in the message.
     """
 
     venue = "kuest"
@@ -356,7 +398,7 @@ class KuestAPIError(APIError):
     ) -> None:
         from .kuest._envelope import retry_after_seconds  # loaded: the envelope raises this
 
-        self.error = error
+        self.error = None if error is None else redacted(error)
         retry_after = retry_after_seconds(headers) if isinstance(self, RateLimited) else None
         super().__init__(
             message, status_code=status_code, body=body, headers=headers, retry_after=retry_after

@@ -23,6 +23,7 @@ from ..errors import (
     KucoinServerError,
     KucoinUnexpectedResponse,
     RateLimitInfo,
+    body_excerpt,
 )
 from ._results import CancelAllResult, DataShapeError, SyncCancelResult
 
@@ -99,7 +100,7 @@ def _error(
 ) -> KucoinAPIError:
     kind = kind or _error_class(raw.status_code, code, msg)
     if code is None:
-        detail = f"unexpected body {raw.content[:120]!r}"
+        detail = f"unexpected body {body_excerpt(raw.content)}"
     else:
         detail = f"code {code}: {msg or '(no message)'}"
     return kind(

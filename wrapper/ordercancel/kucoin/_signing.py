@@ -14,6 +14,7 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from .._auth import SigningAuth
+from ..errors import remember_sent_secrets
 from ._keys import KucoinKeys
 
 
@@ -75,4 +76,6 @@ class KucoinAuth(SigningAuth):
         """The KC-API headers for a request (none for the public endpoints)."""
         if target.partition("?")[0] in PUBLIC_PATHS:
             return {}
-        return self.headers(self._clock() + self.offset_ms, method, signed_target(target), body)
+        headers = self.headers(self._clock() + self.offset_ms, method, signed_target(target), body)
+        remember_sent_secrets(headers["KC-API-KEY"], headers["KC-API-SIGN"], self._passphrase)
+        return headers

@@ -33,6 +33,7 @@ from ..errors import (
     OrderCancelError,
     OrderGoneAfterRetry,
     OrderNotCancellable,
+    body_excerpt,
 )
 from ._inputs import check_heartbeat_id
 from ._results import (
@@ -96,7 +97,7 @@ def _is_error_envelope(parsed: Any) -> bool:
 
 
 def _build(kind: type[KuestAPIError], raw: RawResponse, error: str | None) -> KuestAPIError:
-    detail = error if error is not None else f"unexpected body {raw.content[:120]!r}"
+    detail = error if error is not None else f"unexpected body {body_excerpt(raw.content)}"
     return kind(
         f"Kuest HTTP {raw.status_code}: {detail}",
         status_code=raw.status_code,
@@ -271,7 +272,7 @@ def next_heartbeat_id(raw: RawResponse) -> str:
         hint = (
             " (no heartbeat endpoint there? see heartbeat_path)" if raw.status_code == 404 else ""
         )
-        detail = message if message is not None else f"unexpected body {raw.content[:120]!r}"
+        detail = message if message is not None else f"unexpected body {body_excerpt(raw.content)}"
         raise KuestAPIError(
             f"Kuest HTTP {raw.status_code}: {detail}{hint}",
             status_code=raw.status_code,

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 from .._auth import SigningAuth
+from ..errors import remember_sent_secrets
 from ._keys import KuestKeys, decode_secret
 
 
@@ -47,12 +48,14 @@ class KuestAuth(SigningAuth):
         """The KUEST_* headers for a request (the query is not signed)."""
         timestamp = str(self._clock())
         path = target.partition("?")[0]
+        signature = l2_signature(self._key, timestamp, method, path, body)
+        remember_sent_secrets(self._api_key, self._passphrase, signature)
         return {
             "KUEST_ADDRESS": self._address,
             "KUEST_API_KEY": self._api_key,
             "KUEST_PASSPHRASE": self._passphrase,
             "KUEST_TIMESTAMP": timestamp,
-            "KUEST_SIGNATURE": l2_signature(self._key, timestamp, method, path, body),
+            "KUEST_SIGNATURE": signature,
             "Content-Type": "application/json",
             "Accept": "application/json",
         }
