@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from .._redact import body_excerpt
 from .._types import RawResponse
 from ..errors import (
     KucoinAPIError,
@@ -23,7 +24,6 @@ from ..errors import (
     KucoinServerError,
     KucoinUnexpectedResponse,
     RateLimitInfo,
-    body_excerpt,
 )
 from ._results import CancelAllResult, DataShapeError, SyncCancelResult
 

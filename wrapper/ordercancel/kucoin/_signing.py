@@ -14,7 +14,7 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from .._auth import SigningAuth
-from ..errors import remember_sent_secrets
+from .._redact import remember_sent_secrets
 from ._keys import KucoinKeys
 
 

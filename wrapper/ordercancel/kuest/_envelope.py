@@ -17,6 +17,7 @@ from time import time
 from typing import Any
 
 from .._bulk import OrderOutcome
+from .._redact import body_excerpt
 from .._types import RawResponse
 from ..errors import (
     InvalidRequest,
@@ -33,7 +34,6 @@ from ..errors import (
     OrderCancelError,
     OrderGoneAfterRetry,
     OrderNotCancellable,
-    body_excerpt,
 )
 from ._inputs import check_heartbeat_id
 from ._results import (

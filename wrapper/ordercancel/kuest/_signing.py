@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from .._auth import SigningAuth
-from ..errors import remember_sent_secrets
+from .._redact import remember_sent_secrets
 from ._keys import KuestKeys, decode_secret
 
 
