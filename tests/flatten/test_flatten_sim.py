@@ -9,7 +9,6 @@ import time
 
 import httpx
 import pytest
-from conftest import Twin
 from ordercancel import (
     AuthenticationError,
     InvalidRequest,
@@ -24,6 +23,7 @@ from ordercancel import (
 )
 from ordercancel.errors import APIConnectionError
 from ordercancel.testing import KucoinExchange, KuestExchange
+from support.flatten import Twin
 
 SYMBOLS = ("BTC-USDT", "ETH-USDT", "SOL-USDT")
 

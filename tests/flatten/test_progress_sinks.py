@@ -14,7 +14,6 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FAST
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     AsyncKuestCancelOrder,
@@ -24,6 +23,7 @@ from ordercancel import (
     flatten,
 )
 from ordercancel.testing import KucoinExchange, KuestExchange
+from support.flatten import FAST
 from test_panic_cli import _config, _open
 
 _COMMAND = [sys.executable, "-m", "ordercancel.cli", "panic"]
