@@ -95,6 +95,7 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
     """What the twins share: KuCoin's options, signer, clock offset and readouts."""
 
     _auth: KucoinAuth
+    _keys_type = KucoinKeys
 
     def __init__(
         self,
@@ -236,10 +237,13 @@ class KucoinSpotCancelOrder(
     Args:
         keys: The API key; read from the environment (`KucoinKeys.from_env`) when omitted.
         base_url: Where KuCoin is; default https://api.kucoin.com.
-        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        timeout: An httpx.Timeout bounding every phase; default connect 5 s, read/write/pool
+            10 s (with your http_client: its timeout).
         transport: An httpx transport to send through (e.g. for tests or a proxy).
-        http_client: Your own httpx.Client; ordercancel sets its base_url, auth and a response
-            hook, and does not close it.
+        http_client: Your own httpx.Client; used as it is (never changed,
+            never closed), so several clients may share it. Each request carries this
+            client's URL and signature; your headers, params, cookies and hooks apply; the
+            timeout is yours unless `timeout` is given.
         retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
         rate_limiter: Paces requests by their Spot-pool weight; off by default
             (`spot_rate_limiter(vip_level)` builds one).
@@ -506,10 +510,13 @@ class AsyncKucoinSpotCancelOrder(
     Args:
         keys: The API key; read from the environment (`KucoinKeys.from_env`) when omitted.
         base_url: Where KuCoin is; default https://api.kucoin.com.
-        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        timeout: An httpx.Timeout bounding every phase; default connect 5 s, read/write/pool
+            10 s (with your http_client: its timeout).
         transport: An httpx async transport to send through (e.g. for tests or a proxy).
-        http_client: Your own httpx.AsyncClient; ordercancel sets its base_url, auth and a
-            response hook, and does not close it.
+        http_client: Your own httpx.AsyncClient; used as it is (never
+            changed, never closed), so several clients may share it. Each request carries
+            this client's URL and signature; your headers, params, cookies and hooks apply;
+            the timeout is yours unless `timeout` is given.
         retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
         rate_limiter: Paces requests by their Spot-pool weight; off by default
             (`spot_rate_limiter(vip_level)` builds one).
