@@ -75,12 +75,6 @@ _POOL_CLOSED = (
 )
 
 
-_YOURS_CLOSED = (
-    "the http_client you passed in is closed, so nothing was sent: close it after the "
-    "ordercancel clients that use it, or pass an open one"
-)
-
-
 def _check_lender_open(lender: httpx.Client | httpx.AsyncClient) -> None:
     if lender.is_closed:
         raise ClientClosedError(_POOL_CLOSED)
@@ -259,8 +253,7 @@ class ClientBase(Generic[KeysT, TransportT, HttpT]):
         raise NotImplementedError
 
     def _check_yours_open(self) -> None:
-        if not self._owns_http_client and self._http.is_closed:
-            raise ClientClosedError(_YOURS_CLOSED)
+        self._route.check_yours_open()
 
     def _copy(self, **changes: Any) -> Self:
         """A copy with `changes` (those not `KEEP`) sharing this client's connection pool.

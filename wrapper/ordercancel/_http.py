@@ -19,14 +19,14 @@ import httpx
 
 from ._fast_httpx import AsyncClient, Client, Cookies
 from ._limiter import RateLimiter
-from ._retry import RetryPolicy, RetryState
+from ._retry import UNSENT, RetryPolicy, RetryState
 from ._tls import shared_context
 from ._types import Operation, RawResponse
 from .errors import (
     APIConnectionError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
-    RateLimitWaitTooLong,
 )
 
 T = TypeVar("T")
@@ -152,6 +152,12 @@ HeadersHook = Callable[[Mapping[str, str]], None]
 """Told the headers of every answer (the clients read their rate-limit values)."""
 
 
+YOURS_CLOSED = (
+    "the http_client you passed in is closed, so nothing was sent: close it after the "
+    "ordercancel clients that use it, or pass an open one"
+)
+
+
 class Route:
     """How a client's requests go out: through which httpx client, and, for yours, how.
 
@@ -181,9 +187,23 @@ class Route:
         self.timeout = timeout
         self.on_response = on_response
 
+    def check_yours_open(self) -> None:
+        """Raise `ClientClosedError` when your http_client is closed (not httpx's RuntimeError).
+
+        Raises:
+            ClientClosedError: your http_client is closed; nothing was sent.
+        """
+        if self.prefix is not None and self.http.is_closed:
+            raise ClientClosedError(YOURS_CLOSED)
+
     def yours(self, request: dict[str, Any]) -> dict[str, Any]:
-        """`request` (relative) made for your client: absolute, signed, with our timeout."""
+        """`request` (relative) made for your client: absolute, signed, with our timeout.
+
+        Raises:
+            ClientClosedError: your http_client is closed; nothing was sent.
+        """
         assert self.prefix is not None
+        self.check_yours_open()
         request = request | {"url": self.prefix + request["url"].lstrip("/"), "auth": self.auth}
         if self.timeout is not None:
             request["timeout"] = self.timeout
@@ -251,6 +271,8 @@ def send(
 
     Raises:
         RateLimitWaitTooLong: the limiter has no slot within `policy.total_timeout`; not sent.
+        Exception: after a failed attempt, a retry that could not be sent (no slot in time,
+            the client closed, another event loop) ends as that attempt did.
     """
     began = time.monotonic()
     if limiter is not None:
@@ -284,8 +306,8 @@ def _send_retrying(
                     limiter.acquire(operation.weight, max_wait=state.time_left())
                 raw = _attempt(operation, route, attempt.num)
                 return state.parse(operation.parse, raw, operation.after_landed)
-    except RateLimitWaitTooLong as exc:
-        raise state.no_slot(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
+    except UNSENT as exc:
+        raise state.unsent(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
     raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
 
 
@@ -298,6 +320,8 @@ async def asend(
 
     Raises:
         RateLimitWaitTooLong: the limiter has no slot within `policy.total_timeout`; not sent.
+        Exception: after a failed attempt, a retry that could not be sent (no slot in time,
+            the client closed, another event loop) ends as that attempt did.
     """
     began = time.monotonic()
     if limiter is not None:
@@ -333,8 +357,8 @@ async def _asend_retrying(
                     await limiter.acquire_async(operation.weight, max_wait=state.time_left())
                 raw = await _aattempt(operation, route, attempt.num)
                 return state.parse(operation.parse, raw, operation.after_landed)
-    except RateLimitWaitTooLong as exc:
-        raise state.no_slot(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
+    except UNSENT as exc:
+        raise state.unsent(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
     raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
 
 
