@@ -175,7 +175,8 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
 
         Raises:
             ClientClosedError: this client, or the one whose connections it uses, is closed.
-            ConfigurationError: a bad base URL; nothing was sent.
+            ConfigurationError: a bad base URL, or an option of the wrong type (named in
+                the message); nothing was sent.
         """
         copy = self._copy(
             keys=keys,
@@ -250,7 +251,8 @@ class KucoinSpotCancelOrder(
         clock: Unix milliseconds for signing; default the system clock.
 
     Raises:
-        ConfigurationError: keys were omitted and the environment does not hold them.
+        ConfigurationError: keys were omitted and the environment does not hold them, or an
+            option has the wrong type or value (the message names it).
     """
 
     def _send(
@@ -523,7 +525,8 @@ class AsyncKucoinSpotCancelOrder(
         clock: Unix milliseconds for signing; default the system clock.
 
     Raises:
-        ConfigurationError: keys were omitted and the environment does not hold them.
+        ConfigurationError: keys were omitted and the environment does not hold them, or an
+            option has the wrong type or value (the message names it).
     """
 
     async def _send(

@@ -155,7 +155,8 @@ class _KuestClientBase(ClientBase[KuestKeys, TransportT, HttpT]):
 
         Raises:
             ClientClosedError: this client, or the one whose connections it uses, is closed.
-            ConfigurationError: a bad setting; nothing was sent.
+            ConfigurationError: a bad setting or an option of the wrong type (named in the
+                message); nothing was sent.
         """
         return self._copy(
             keys=keys,
@@ -204,7 +205,8 @@ class KuestCancelOrder(_KuestClientBase[httpx.BaseTransport, httpx.Client], Sync
             published file (Kuest's own clients post to /v1/heartbeats).
 
     Raises:
-        ConfigurationError: missing or unusable keys, or a bad setting.
+        ConfigurationError: missing or unusable keys, or a bad setting or type (the message
+            names the option).
     """
 
     def cancel_order(self, order_id: str) -> KuestOrderCanceled:
@@ -357,7 +359,8 @@ class AsyncKuestCancelOrder(
             published file (Kuest's own clients post to /v1/heartbeats).
 
     Raises:
-        ConfigurationError: missing or unusable keys, or a bad setting.
+        ConfigurationError: missing or unusable keys, or a bad setting or type (the message
+            names the option).
     """
 
     async def cancel_order(self, order_id: str) -> KuestOrderCanceled:
