@@ -39,6 +39,7 @@ from typing import Any, Generic, Self, TypeVar
 import httpx
 
 from ._auth import SigningAuth
+from ._compat import transport_for_url
 from ._http import (
     DEFAULT_TIMEOUT,
     HeadersHook,
@@ -123,8 +124,8 @@ class LentPool(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` through the lender's connections."""
         self.check_usable()
-        # httpx's own choice of transport (private; `_aiohttp.DirectAsyncClient` uses it too).
-        return self.lender._transport_for_url(request.url).handle_request(request)
+        transport = transport_for_url(self.lender, request.url)  # httpx's own choice
+        return transport.handle_request(request)  # type: ignore[union-attr]
 
     def close(self) -> None:
         """Leave the connections open: they are the lender's to close."""
@@ -151,8 +152,8 @@ class AsyncLentPool(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` through the lender's connections."""
         self.check_usable()
-        transport = self.lender._transport_for_url(request.url)  # private, as in `LentPool`
-        return await transport.handle_async_request(request)
+        transport = transport_for_url(self.lender, request.url)  # httpx's own choice
+        return await transport.handle_async_request(request)  # type: ignore[union-attr]
 
     async def aclose(self) -> None:
         """Leave the connections open: they are the lender's to close."""

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from ._compat import set_cookie_store
 from ._fast_httpx import AsyncClient, Client, Cookies
 from ._limiter import RateLimiter
 from ._retry import UNSENT, RetryPolicy, RetryState
@@ -386,7 +387,7 @@ def sync_http_client(
         event_hooks={"response": hooks},
         verify=shared_context(),  # one CA bundle load for every client (_tls.py)
     )
-    client._cookies = Cookies(client.cookies.jar)  # the same jar (see Cookies)
+    set_cookie_store(client, Cookies(client.cookies.jar))  # the same jar (see Cookies)
     return client
 
 
@@ -420,5 +421,5 @@ def async_http_client(
         client = DirectAsyncClient(on_headers=on_response, **settings)
     else:
         client = AsyncClient(transport=transport, **settings)
-    client._cookies = Cookies(client.cookies.jar)  # the same jar (see Cookies)
+    set_cookie_store(client, Cookies(client.cookies.jar))  # the same jar (see Cookies)
     return client
