@@ -151,6 +151,7 @@ STACKS = ["sync", "sync, your httpx.Client", "async default", "async httpx", "as
 
 def _client(venue: str, stack: str, url: str, http: Any) -> Any:
     options: dict[str, Any] = {"base_url": url, "retry": ONCE}
+    cls: type[Any]
     if venue == "kucoin":
         options |= {"keys": KUCOIN_KEYS, "clock": lambda: FIXED_MS}
         cls = KucoinSpotCancelOrder if stack.startswith("sync") else AsyncKucoinSpotCancelOrder

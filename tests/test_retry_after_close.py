@@ -13,6 +13,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -88,7 +89,11 @@ def test_a_retry_after_a_close_raises_the_earlier_attempts_error(
 ) -> None:
     order = kucoin.add_order("BTC-USDT")
     yours = httpx.Client()
-    settings = {"keys": kucoin.keys, "base_url": kucoin.base_url, "retry": SLOW_RETRY}
+    settings: dict[str, Any] = {
+        "keys": kucoin.keys,
+        "base_url": kucoin.base_url,
+        "retry": SLOW_RETRY,
+    }
     if who == "your http_client":
         client = KucoinSpotCancelOrder(**settings, http_client=yours)
     else:
