@@ -22,11 +22,17 @@ from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
 from .._types import Operation
-from ..errors import ConfigurationError, InvalidRequest, KucoinAPIError, RateLimitInfo
+from ..errors import (
+    ConfigurationError,
+    InvalidRequest,
+    KucoinAPIError,
+    RateLimitInfo,
+    rate_limit_info,
+)
 from ..kuest import _bulk  # one outcome per id, shared with Kuest's cancel_orders
 from ..kuest._results import OrderOutcome
 from . import _operations as ops
-from ._envelope import STALE_TIMESTAMP, rate_limit_info
+from ._envelope import STALE_TIMESTAMP
 from ._inputs import DCP_CLEAR, check_order_ids, check_symbol, check_symbols, check_timeout_s
 from ._keys import KucoinKeys
 from ._results import (
