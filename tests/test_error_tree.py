@@ -63,3 +63,21 @@ def test_every_error_class_of_the_package_is_drawn() -> None:
     assert public <= drawn
     for name in public:  # one class, whichever path imports it
         assert getattr(ordercancel, name) is getattr(errors, name)
+
+
+def test_errors_imports_no_envelope() -> None:
+    """The venue errors read their headers with readers that live next to `RateLimitInfo`."""
+    import ast
+
+    tree = ast.parse(inspect.getsource(errors))
+    imported = [
+        node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    ] + [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ]
+    assert not [name for name in imported if "_envelope" in name]
+    assert errors.rate_limit_info({"gw-ratelimit-remaining": "7"}).remaining == 7
+    assert errors.retry_after_seconds({"retry-after": "3"}) == 3.0

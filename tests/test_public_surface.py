@@ -18,6 +18,7 @@ EXPECTED = [
     "AsyncKucoinSpotCancelOrder",
     "AsyncKuestCancelOrder",
     "AuthenticationError",
+    "BeatAbandoned",
     "CancelAllResult",
     "ClientClosedError",
     "ClientOrderCancelAccepted",

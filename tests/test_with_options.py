@@ -186,6 +186,23 @@ def test_a_copy_shares_the_rate_limiter_unless_given_one() -> None:
     kq.close()
 
 
+def test_a_copy_starts_from_the_clients_options_as_they_are_now(server: _Server) -> None:
+    kc = KucoinSpotCancelOrder(keys=KEYS, base_url=server.url)
+    limiter, policy = RateLimiter(10, 1.0), RetryPolicy(attempts=2)
+    kc.rate_limiter, kc.retry, kc.keys = limiter, policy, OTHER_KEYS  # set after construction
+    copy = kc.with_options()
+    assert copy.rate_limiter is limiter
+    assert copy.retry is policy
+    copy.cancel_order_by_order_id(FAST_ID, "BTC-USDT")
+    assert server.seen[-1][1] == OTHER_KEYS.api_key  # the copy signs with the keys set last
+    kq = KuestCancelOrder(keys=KUEST_KEYS)
+    kq.max_in_flight, kq.id_field = 4, "orderID"
+    kq_copy = kq.with_options()
+    assert (kq_copy.max_in_flight, kq_copy.id_field) == (4, "orderID")
+    for client in (copy, kc, kq_copy, kq):
+        client.close()
+
+
 def test_a_copy_keeps_the_clock_offset_measured_so_far() -> None:
     kc = KucoinSpotCancelOrder(keys=KEYS, clock=lambda: 1_000)
     kc._apply_server_time(1_000, 1_750, 1_000)

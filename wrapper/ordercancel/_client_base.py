@@ -24,8 +24,9 @@ only (its calls raise `ClientClosedError`); the pool and every other client on i
 Closing the client that opened the pool closes it, and then every copy's calls raise
 `ClientClosedError` too. A copy of a copy shares the first client's pool. `with_options` on a
 closed client raises `ClientClosedError`. A pool that came from your `http_client` stays
-yours: no client closes it. (openai-python's `copy()` shares its httpx client the same way, but
-there closing any copy closes it for all.)
+yours: no client closes it, and none changes it (`_http.Route`): a copy sends through it too.
+(openai-python's `copy()` shares its httpx client the same way, but there closing any copy
+closes it for all.)
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ from typing import Any, Generic, Self, TypeVar
 import httpx
 
 from ._auth import SigningAuth
+from ._compat import transport_for_url
 from ._http import (
+    DEFAULT_TIMEOUT,
     HeadersHook,
+    Route,
     asend,
     async_http_client,
     check_base_url,
@@ -49,7 +53,7 @@ from ._http import (
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy
 from ._types import Operation
-from .errors import ClientClosedError
+from .errors import ClientClosedError, ConfigurationError
 
 T = TypeVar("T")
 KeysT = TypeVar("KeysT")
@@ -77,6 +81,32 @@ def _check_lender_open(lender: httpx.Client | httpx.AsyncClient) -> None:
         raise ClientClosedError(_POOL_CLOSED)
 
 
+def check_timeout(timeout: object) -> httpx.Timeout:
+    """`timeout` when it is an httpx.Timeout bounding every phase (connect, read, write, pool).
+
+    Raises:
+        ConfigurationError: another type, or a phase without a bound (None): a network call
+            always has a timeout.
+    """
+    if not isinstance(timeout, httpx.Timeout):
+        raise ConfigurationError(
+            f"timeout must be an httpx.Timeout (e.g. httpx.Timeout(10.0, connect=5.0)), "
+            f"got {type(timeout).__name__}"
+        )
+    unbounded = [k for k, v in timeout.as_dict().items() if v is None]
+    if unbounded:
+        raise ConfigurationError(
+            f"timeout must bound every phase (a network call always has a timeout); "
+            f"{', '.join(unbounded)} is None"
+        )
+    return timeout
+
+
+def _check_type(name: str, value: object, kind: type | tuple[type, ...], wanted: str) -> None:
+    if not isinstance(value, kind):
+        raise ConfigurationError(f"{name} must be {wanted}, got {type(value).__name__}")
+
+
 class LentPool(httpx.BaseTransport):
     """Another client's connections, lent to a copy: closing the copy leaves them open.
 
@@ -94,8 +124,8 @@ class LentPool(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` through the lender's connections."""
         self.check_usable()
-        # httpx's own choice of transport (private; `_aiohttp.DirectAsyncClient` uses it too).
-        return self.lender._transport_for_url(request.url).handle_request(request)
+        transport = transport_for_url(self.lender, request.url)  # httpx's own choice
+        return transport.handle_request(request)  # type: ignore[union-attr]
 
     def close(self) -> None:
         """Leave the connections open: they are the lender's to close."""
@@ -122,8 +152,8 @@ class AsyncLentPool(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` through the lender's connections."""
         self.check_usable()
-        transport = self.lender._transport_for_url(request.url)  # private, as in `LentPool`
-        return await transport.handle_async_request(request)
+        transport = transport_for_url(self.lender, request.url)  # httpx's own choice
+        return await transport.handle_async_request(request)  # type: ignore[union-attr]
 
     async def aclose(self) -> None:
         """Leave the connections open: they are the lender's to close."""
@@ -132,6 +162,7 @@ class AsyncLentPool(httpx.AsyncBaseTransport):
 class ClientBase(Generic[KeysT, TransportT, HttpT]):
     """Options, signer, generated client and HTTP client: what every venue's client has."""
 
+    _keys_type: type
     keys: KeysT
     base_url: str
     timeout: httpx.Timeout
@@ -141,10 +172,11 @@ class ClientBase(Generic[KeysT, TransportT, HttpT]):
     _auth: SigningAuth
     _api: Any
     _http: HttpT
+    _route: Route
     _lent: LentPool | AsyncLentPool | None
     _lender: HttpT | None
     _owns_http_client: bool
-    _options: dict[str, Any]
+    _timeout_given: bool
 
     def _setup(
         self,
@@ -157,20 +189,47 @@ class ClientBase(Generic[KeysT, TransportT, HttpT]):
         """Build the client from `options`, the constructor's arguments once checked.
 
         A venue's `_setup` resolves and checks its own options first, then calls this one.
-        A copy (`lender` given) sends through the lender's connections.
+        A copy (`lender` given) sends through the lender's connections. With your
+        `http_client`, the timeout is your client's unless `options` holds another than the
+        default (`DEFAULT_TIMEOUT`).
+
+        Raises:
+            ConfigurationError: an option of the wrong type or value; nothing was sent.
         """
-        self._options = options
+        keys_type = self._keys_type
+        _check_type("keys", options["keys"], keys_type, f"a {keys_type.__name__}")
         self.keys = options["keys"]
         self.base_url = check_base_url(options["base_url"])
-        self.timeout = options["timeout"]
+        self._timeout_given = options["timeout"] is not DEFAULT_TIMEOUT
+        timeout = check_timeout(options["timeout"])
+        if http_client is not None and not self._timeout_given:
+            timeout = http_client.timeout  # yours decides, unless you gave one
+        self.timeout = timeout
+        _check_type("retry", options["retry"], RetryPolicy, "a RetryPolicy")
         self.retry = options["retry"]
-        self.rate_limiter = options["rate_limiter"]
+        limiter = options["rate_limiter"]
+        _check_type("rate_limiter", limiter, (RateLimiter, type(None)), "a RateLimiter or None")
+        self.rate_limiter = limiter
+        clock = options["clock"]
+        if not callable(clock):
+            raise ConfigurationError(f"clock must be a function, got {type(clock).__name__}")
         self._clock = options["clock"]
         self._auth = self._signer()
         self._api = self._generated_client()
         self._owns_http_client = http_client is None  # a copy's is ours; its pool is not
         self._lender = lender
         self._http = self._connect(transport, http_client, lender)
+        if http_client is None:
+            self._route = Route(self._http)
+        else:
+            self._route = Route(
+                http_client,
+                yours=True,
+                base_url=self.base_url,
+                auth=self._auth,
+                timeout=self.timeout if self._timeout_given else None,
+                on_response=self._response_hook(),
+            )
 
     def _signer(self) -> SigningAuth:
         """The venue's httpx.Auth for `self.keys` and `self._clock`."""
@@ -184,27 +243,52 @@ class ClientBase(Generic[KeysT, TransportT, HttpT]):
         """A function every answer is shown to, or None (the default)."""
         return None
 
+    def _venue_options(self) -> dict[str, Any]:
+        """The venue's own options as the client has them now (for a copy)."""
+        return {}
+
     def _connect(
         self, transport: TransportT | None, http_client: HttpT | None, lender: HttpT | None
     ) -> HttpT:
-        """The HTTP client to send through, set on the generated client."""
+        """The HTTP client to send through: yours as it is, or ours."""
         raise NotImplementedError
+
+    def _check_yours_open(self) -> None:
+        self._route.check_yours_open()
 
     def _copy(self, **changes: Any) -> Self:
         """A copy with `changes` (those not `KEEP`) sharing this client's connection pool.
 
+        The copy starts from this client's options as they are now (its public attributes),
+        and sends through your `http_client` when this client does.
+
         Raises:
-            ClientClosedError: this client, or the one whose pool it uses, is closed.
+            ClientClosedError: this client, the one whose pool it uses, or your http_client is
+                closed.
+            ConfigurationError: an option of the wrong type or value.
         """
-        lender = self._http if self._lender is None else self._lender
+        self._check_yours_open()
         if self._http.is_closed:
             raise ClientClosedError(
                 "this client is closed, so it has no connections to share: create a new client"
             )
-        _check_lender_open(lender)
-        options = self._options | {k: v for k, v in changes.items() if v is not KEEP}
+        options: dict[str, Any] = {
+            "keys": self.keys,
+            "base_url": self.base_url,
+            "timeout": self.timeout if self._timeout_given else DEFAULT_TIMEOUT,
+            "retry": self.retry,
+            "rate_limiter": self.rate_limiter,
+            "clock": self._clock,
+        }
+        options |= self._venue_options()
+        options |= {k: v for k, v in changes.items() if v is not KEEP}
         copy = object.__new__(type(self))
-        copy._setup(options, transport=None, http_client=None, lender=lender)
+        if self._owns_http_client:
+            lender = self._http if self._lender is None else self._lender
+            _check_lender_open(lender)
+            copy._setup(options, transport=None, http_client=None, lender=lender)
+        else:
+            copy._setup(options, transport=None, http_client=self._http, lender=None)
         return copy
 
     def __repr__(self) -> str:
@@ -222,21 +306,24 @@ class SyncClient(ClientBase[KeysT, httpx.BaseTransport, httpx.Client]):
         lender: httpx.Client | None,
     ) -> httpx.Client:
         self._lent = None if lender is None else LentPool(lender)
+        if http_client is not None:
+            return http_client  # used as it is: never changed (see `_http.Route`)
         http = sync_http_client(
             base_url=self.base_url,
             auth=self._auth,
             timeout=self.timeout,
             transport=transport if self._lent is None else self._lent,
-            http_client=http_client,
             on_response=self._response_hook(),
         )
         self._api.set_httpx_client(http)
         return http
 
     def _check_usable(self) -> None:
-        """Raise `ClientClosedError` when this client, or the one lending it a pool, is closed."""
+        """Raise `ClientClosedError`: this client, its pool's lender or your client is closed."""
         if self._owns_http_client:
             self._http.check_usable()  # type: ignore[attr-defined]  # ours: _fast_httpx.Client
+        else:
+            self._check_yours_open()
         if self._lent is not None:
             self._lent.check_usable()
 
@@ -244,7 +331,7 @@ class SyncClient(ClientBase[KeysT, httpx.BaseTransport, httpx.Client]):
         self, operation: Operation[T], retry: RetryPolicy, limiter: RateLimiter | None
     ) -> T:
         self._check_usable()  # before the limiter: a closed client books no slot
-        return send(operation, self._api, retry, limiter)
+        return send(operation, self._route, retry, limiter)
 
     def _send(
         self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
@@ -286,12 +373,13 @@ class AsyncClient(ClientBase[KeysT, httpx.AsyncBaseTransport, httpx.AsyncClient]
         lender: httpx.AsyncClient | None,
     ) -> httpx.AsyncClient:
         self._lent = None if lender is None else AsyncLentPool(lender)
+        if http_client is not None:
+            return http_client  # used as it is: never changed (see `_http.Route`)
         http = async_http_client(
             base_url=self.base_url,
             auth=self._auth,
             timeout=self.timeout,
             transport=transport if self._lent is None else self._lent,
-            http_client=http_client,
             on_response=self._response_hook(),
         )
         self._api.set_async_httpx_client(http)
@@ -301,11 +389,14 @@ class AsyncClient(ClientBase[KeysT, httpx.AsyncBaseTransport, httpx.AsyncClient]
         """Raise when this client cannot send from here.
 
         Raises:
-            ClientClosedError: it is closed, or the client it shares a pool with is.
+            ClientClosedError: it is closed, or the client it shares a pool with is, or your
+                http_client is.
             WrongEventLoopError: it (or that client) first sent in another event loop.
         """
         if self._owns_http_client:
             self._http.check_usable()  # type: ignore[attr-defined]  # ours: _fast_httpx.AsyncClient
+        else:
+            self._check_yours_open()
         if self._lent is not None:
             self._lent.check_usable()
 
@@ -313,7 +404,7 @@ class AsyncClient(ClientBase[KeysT, httpx.AsyncBaseTransport, httpx.AsyncClient]
         self, operation: Operation[T], retry: RetryPolicy, limiter: RateLimiter | None
     ) -> T:
         self._check_usable()  # before the limiter: a closed client books no slot
-        return await asend(operation, self._api, retry, limiter)
+        return await asend(operation, self._route, retry, limiter)
 
     async def _send(
         self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._compat import instance_memo
 from ._types import RawResponse
 from .errors import ClientClosedError, WrongEventLoopError
 
@@ -50,7 +51,8 @@ def base_parts(client: httpx.Client | httpx.AsyncClient) -> tuple[str, str] | No
     path always ends in a slash). Kept per base URL object, so a replaced base URL is seen.
     """
     base = client.base_url
-    known = client.__dict__.get("_ordercancel_base")
+    memo = instance_memo(client)
+    known = memo.get("_ordercancel_base")
     if known is None or known[0] is not base:  # first call, or the base URL was replaced
         parts = None
         if base.is_absolute_url and not (base.userinfo or base.query or base.fragment):
@@ -59,7 +61,7 @@ def base_parts(client: httpx.Client | httpx.AsyncClient) -> tuple[str, str] | No
                 base.raw_path.decode("ascii"),
             )
         known = (base, parts)
-        client.__dict__["_ordercancel_base"] = known
+        memo["_ordercancel_base"] = known
     return known[1]
 
 

@@ -17,16 +17,17 @@ from typing import Any, TypeVar
 
 import httpx
 
+from ._compat import set_cookie_store
 from ._fast_httpx import AsyncClient, Client, Cookies
 from ._limiter import RateLimiter
-from ._retry import RetryPolicy, RetryState
+from ._retry import UNSENT, RetryPolicy, RetryState
 from ._tls import shared_context
 from ._types import Operation, RawResponse
 from .errors import (
     APIConnectionError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
-    RateLimitWaitTooLong,
 )
 
 T = TypeVar("T")
@@ -148,22 +149,90 @@ def _logged(raw: RawResponse, request: Mapping[str, Any], started: float, attemp
     _log_attempt(request["method"], request["url"], status, started, attempt, remaining)
 
 
-def _attempt(operation: Operation[Any], client: Any, attempt: int) -> RawResponse:
+HeadersHook = Callable[[Mapping[str, str]], None]
+"""Told the headers of every answer (the clients read their rate-limit values)."""
+
+
+YOURS_CLOSED = (
+    "the http_client you passed in is closed, so nothing was sent: close it after the "
+    "ordercancel clients that use it, or pass an open one"
+)
+
+
+class Route:
+    """How a client's requests go out: through which httpx client, and, for yours, how.
+
+    ordercancel's own httpx client is built with the base URL, auth and response hook: a request
+    goes as the generated code builds it. Your `http_client` is never changed (two ordercancel
+    clients may share it): each request gets the absolute URL, the auth and (when given) the
+    timeout of the ordercancel client, and its answer's headers are told to the hook directly.
+    Your client's own headers, params, cookies, event hooks and proxies apply.
+    """
+
+    __slots__ = ("auth", "http", "on_response", "prefix", "timeout")
+
+    def __init__(
+        self,
+        http: Any,
+        *,
+        yours: bool = False,
+        base_url: str = "",
+        auth: httpx.Auth | None = None,
+        timeout: httpx.Timeout | None = None,
+        on_response: HeadersHook | None = None,
+    ) -> None:
+        self.http = http
+        # httpx joins a path to a base URL as `base path with a trailing slash + path[1:]`.
+        self.prefix = (base_url if base_url.endswith("/") else base_url + "/") if yours else None
+        self.auth = auth
+        self.timeout = timeout
+        self.on_response = on_response
+
+    def check_yours_open(self) -> None:
+        """Raise `ClientClosedError` when your http_client is closed (not httpx's RuntimeError).
+
+        Raises:
+            ClientClosedError: your http_client is closed; nothing was sent.
+        """
+        if self.prefix is not None and self.http.is_closed:
+            raise ClientClosedError(YOURS_CLOSED)
+
+    def yours(self, request: dict[str, Any]) -> dict[str, Any]:
+        """`request` (relative) made for your client: absolute, signed, with our timeout.
+
+        Raises:
+            ClientClosedError: your http_client is closed; nothing was sent.
+        """
+        assert self.prefix is not None
+        self.check_yours_open()
+        request = request | {"url": self.prefix + request["url"].lstrip("/"), "auth": self.auth}
+        if self.timeout is not None:
+            request["timeout"] = self.timeout
+        return request
+
+
+def _attempt(operation: Operation[Any], route: Route, attempt: int) -> RawResponse:
     request = operation.request(**operation.kwargs)
+    if route.prefix is not None:
+        request = route.yours(request)
     started = time.perf_counter()
     try:
-        response = client.get_httpx_client().request(**request)
+        response = route.http.request(**request)
     except httpx.RequestError as exc:
         raise _connection_error(exc, started, attempt) from exc
     raw = RawResponse(response.status_code, response.content, response.headers)
+    if route.on_response is not None:
+        route.on_response(raw.headers)
     if logger.isEnabledFor(logging.DEBUG):  # the header lookup is not free: only when logged
         _logged(raw, request, started, attempt)
     return raw
 
 
-async def _aattempt(operation: Operation[Any], client: Any, attempt: int) -> RawResponse:
+async def _aattempt(operation: Operation[Any], route: Route, attempt: int) -> RawResponse:
     request = operation.request(**operation.kwargs)
-    http = client.get_async_httpx_client()
+    if route.prefix is not None:
+        request = route.yours(request)
+    http = route.http
     started = time.perf_counter()
     try:
         if isinstance(http, AsyncClient):  # ours: it may skip building an httpx.Response
@@ -173,6 +242,8 @@ async def _aattempt(operation: Operation[Any], client: Any, attempt: int) -> Raw
             raw = RawResponse(response.status_code, response.content, response.headers)
     except httpx.RequestError as exc:
         raise _connection_error(exc, started, attempt) from exc
+    if route.on_response is not None:
+        route.on_response(raw.headers)
     if logger.isEnabledFor(logging.DEBUG):
         _logged(raw, request, started, attempt)
     return raw
@@ -191,9 +262,9 @@ def _retry_arguments(policy: RetryPolicy, began: float) -> dict[str, Any]:
 
 
 def send(
-    operation: Operation[T], client: Any, policy: RetryPolicy, limiter: RateLimiter | None
+    operation: Operation[T], route: Route, policy: RetryPolicy, limiter: RateLimiter | None
 ) -> T:
-    """Run `operation` with the generated sync client under `policy`; return its result.
+    """Run `operation` over `route` under `policy`; return its result.
 
     The first attempt runs bare: most calls succeed at once and need none of stamina's
     machinery. Only a failure enters stamina's loop, which replays it as attempt 1 (the same
@@ -201,20 +272,22 @@ def send(
 
     Raises:
         RateLimitWaitTooLong: the limiter has no slot within `policy.total_timeout`; not sent.
+        Exception: after a failed attempt, a retry that could not be sent (no slot in time,
+            the client closed, another event loop) ends as that attempt did.
     """
     began = time.monotonic()
     if limiter is not None:
         limiter.acquire(operation.weight, max_wait=policy.total_timeout)
     try:
-        return operation.parse(_attempt(operation, client, 1))
+        return operation.parse(_attempt(operation, route, 1))
     except Exception as exc:
         first: Exception = exc
-    return _send_retrying(operation, client, policy, limiter, first, began)
+    return _send_retrying(operation, route, policy, limiter, first, began)
 
 
 def _send_retrying(
     operation: Operation[T],
-    client: Any,
+    route: Route,
     policy: RetryPolicy,
     limiter: RateLimiter | None,
     first: Exception,
@@ -232,36 +305,38 @@ def _send_retrying(
                     raise failed
                 if limiter is not None:
                     limiter.acquire(operation.weight, max_wait=state.time_left())
-                raw = _attempt(operation, client, attempt.num)
+                raw = _attempt(operation, route, attempt.num)
                 return state.parse(operation.parse, raw, operation.after_landed)
-    except RateLimitWaitTooLong as exc:
-        raise state.no_slot(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
+    except UNSENT as exc:
+        raise state.unsent(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
     raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
 
 
 async def asend(
-    operation: Operation[T], client: Any, policy: RetryPolicy, limiter: RateLimiter | None
+    operation: Operation[T], route: Route, policy: RetryPolicy, limiter: RateLimiter | None
 ) -> T:
-    """Run `operation` with the generated async client under `policy`; return its result.
+    """Run `operation` over `route` (async) under `policy`; return its result.
 
     Like `send`: a bare first attempt, and stamina's loop only after a failure.
 
     Raises:
         RateLimitWaitTooLong: the limiter has no slot within `policy.total_timeout`; not sent.
+        Exception: after a failed attempt, a retry that could not be sent (no slot in time,
+            the client closed, another event loop) ends as that attempt did.
     """
     began = time.monotonic()
     if limiter is not None:
         await limiter.acquire_async(operation.weight, max_wait=policy.total_timeout)
     try:
-        return operation.parse(await _aattempt(operation, client, 1))
+        return operation.parse(await _aattempt(operation, route, 1))
     except Exception as exc:
         first: Exception = exc
-    return await _asend_retrying(operation, client, policy, limiter, first, began)
+    return await _asend_retrying(operation, route, policy, limiter, first, began)
 
 
 async def _asend_retrying(
     operation: Operation[T],
-    client: Any,
+    route: Route,
     policy: RetryPolicy,
     limiter: RateLimiter | None,
     first: Exception,
@@ -281,15 +356,11 @@ async def _asend_retrying(
                     raise failed
                 if limiter is not None:
                     await limiter.acquire_async(operation.weight, max_wait=state.time_left())
-                raw = await _aattempt(operation, client, attempt.num)
+                raw = await _aattempt(operation, route, attempt.num)
                 return state.parse(operation.parse, raw, operation.after_landed)
-    except RateLimitWaitTooLong as exc:
-        raise state.no_slot(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
+    except UNSENT as exc:
+        raise state.unsent(exc)  # noqa: B904 - the last attempt's error, `exc` as its context
     raise AssertionError("unreachable: stamina raises the last error")  # pragma: no cover
-
-
-HeadersHook = Callable[[Mapping[str, str]], None]
-"""Told the headers of every answer (the clients read their rate-limit values)."""
 
 
 def sync_http_client(
@@ -298,10 +369,9 @@ def sync_http_client(
     auth: httpx.Auth,
     timeout: httpx.Timeout,
     transport: httpx.BaseTransport | None,
-    http_client: httpx.Client | None,
     on_response: HeadersHook | None = None,
-) -> httpx.Client:
-    """The httpx.Client a sync venue client sends through: ours, or the caller's, configured."""
+) -> Client:
+    """The httpx.Client ordercancel builds for a sync venue client (not yours)."""
     hooks = []
     if on_response is not None:
 
@@ -309,21 +379,16 @@ def sync_http_client(
             on_response(response.headers)
 
         hooks.append(notify)
-    if http_client is None:
-        client = Client(
-            base_url=base_url,
-            auth=auth,
-            timeout=timeout,
-            transport=transport,
-            event_hooks={"response": hooks},
-            verify=shared_context(),  # one CA bundle load for every client (_tls.py)
-        )
-        client._cookies = Cookies(client.cookies.jar)  # the same jar (see Cookies)
-        return client
-    http_client.base_url = httpx.URL(base_url)
-    http_client.auth = auth
-    http_client.event_hooks["response"].extend(hooks)
-    return http_client
+    client = Client(
+        base_url=base_url,
+        auth=auth,
+        timeout=timeout,
+        transport=transport,
+        event_hooks={"response": hooks},
+        verify=shared_context(),  # one CA bundle load for every client (_tls.py)
+    )
+    set_cookie_store(client, Cookies(client.cookies.jar))  # the same jar (see Cookies)
+    return client
 
 
 def async_http_client(
@@ -332,10 +397,9 @@ def async_http_client(
     auth: httpx.Auth,
     timeout: httpx.Timeout,
     transport: httpx.AsyncBaseTransport | None,
-    http_client: httpx.AsyncClient | None,
     on_response: HeadersHook | None = None,
-) -> httpx.AsyncClient:
-    """The httpx.AsyncClient an async venue client sends through: ours, or the caller's."""
+) -> AsyncClient:
+    """The httpx.AsyncClient ordercancel builds for an async venue client (not yours)."""
     hooks = []
     if on_response is not None:
 
@@ -343,23 +407,19 @@ def async_http_client(
             on_response(response.headers)
 
         hooks.append(notify)
-    if http_client is None:
-        settings: dict[str, Any] = {
-            "base_url": base_url,
-            "auth": auth,
-            "timeout": timeout,
-            "event_hooks": {"response": hooks},
-        }
-        if transport is None:
-            # Imported here: aiohttp costs ~100 ms to import, paid only by async users.
-            from ._aiohttp import DirectAsyncClient
+    settings: dict[str, Any] = {
+        "base_url": base_url,
+        "auth": auth,
+        "timeout": timeout,
+        "event_hooks": {"response": hooks},
+    }
+    client: AsyncClient
+    if transport is None:
+        # Imported here: aiohttp costs ~100 ms to import, paid only by async users.
+        from ._aiohttp import DirectAsyncClient
 
-            client: httpx.AsyncClient = DirectAsyncClient(on_headers=on_response, **settings)
-        else:
-            client = AsyncClient(transport=transport, **settings)
-        client._cookies = Cookies(client.cookies.jar)  # the same jar (see Cookies)
-        return client
-    http_client.base_url = httpx.URL(base_url)
-    http_client.auth = auth
-    http_client.event_hooks["response"].extend(hooks)
-    return http_client
+        client = DirectAsyncClient(on_headers=on_response, **settings)
+    else:
+        client = AsyncClient(transport=transport, **settings)
+    set_cookie_store(client, Cookies(client.cookies.jar))  # the same jar (see Cookies)
+    return client

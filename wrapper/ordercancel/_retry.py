@@ -19,7 +19,10 @@ can tell.
 
 The client-side rate limiter's wait counts against `total_timeout`: a call that cannot get a slot
 in time raises `RateLimitWaitTooLong` and sends nothing; a retry that cannot is not made, and the
-call raises the error of its last attempt.
+call raises the error of its last attempt. So does a retry that finds the client closed meanwhile
+(`ClientClosedError`) or called from another event loop (`WrongEventLoopError`): the caller sees
+the earlier attempt's error (which says whether it was sent, or may have landed), the reason the
+retry was not made as its context.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any, TypeVar
 
 from .errors import (
     APIConnectionError,
+    ClientClosedError,
     ConfigurationError,
     OrderCancelError,
     OrderGoneAfterRetry,
@@ -39,9 +43,15 @@ from .errors import (
     RateLimited,
     RateLimitWaitTooLong,
     ServerError,
+    WrongEventLoopError,
 )
 
 T = TypeVar("T")
+
+UNSENT = (RateLimitWaitTooLong, ClientClosedError, WrongEventLoopError)
+"""What stops an attempt before it is sent: no rate-limit slot in time, a closed client, or
+another event loop. After an earlier attempt, the call ends as that one did (`RetryState.unsent`).
+"""
 logger = logging.getLogger("ordercancel")
 
 
@@ -133,8 +143,8 @@ class RetryState:
 
     def backoff(self, exc: Exception) -> bool | float:
         """Whether to retry after `exc` (True: exponential backoff; a float: wait that long)."""
-        if isinstance(exc, RateLimitWaitTooLong):
-            return False  # a retry found no rate-limit slot in time: see `no_slot`
+        if isinstance(exc, UNSENT) and self._last_failure is not None:
+            return False  # a retry that could not be sent: see `unsent`
         self._attempt += 1
         self._last_failure = exc
         decision = self._decide(exc)
@@ -174,12 +184,16 @@ class RetryState:
             return after_landed(result, self._maybe_landed)
         return result
 
-    def no_slot(self, exc: RateLimitWaitTooLong) -> Exception:
-        """The error to raise when a retry found no rate-limit slot in time: the last attempt's.
+    def unsent(self, exc: Exception) -> Exception:
+        """The error to raise when an attempt could not be sent (`UNSENT`): the last sent one's.
 
-        Nothing more was sent, so the call ends as its last attempt did (a `request_sent` or a
+        A retry found no rate-limit slot in time, or the client closed, or another event loop:
+        nothing more was sent, so the call ends as its last attempt did (a `request_sent` or a
         possibly landed 5xx stays visible); raised inside `except`, `exc` becomes its context.
+        When no attempt came before (`exc` is the first), `exc` itself.
         """
-        assert self._last_failure is not None, "only a retry waits under a RetryState"
+        last = self._last_failure
+        if last is None or last is exc:
+            return exc
         logger.warning("not retrying %s: %s", self._describe, exc)
-        return self._last_failure
+        return last

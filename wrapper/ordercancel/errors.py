@@ -51,7 +51,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from time import time
 from typing import TYPE_CHECKING
+
+import httpx
 
 from ._redact import redacted
 
@@ -213,6 +217,42 @@ class RateLimitInfo:
     reset_ms: int | None = None
 
 
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def rate_limit_info(headers: Mapping[str, str]) -> RateLimitInfo:
+    """The `gw-ratelimit-*` values of an answer (None where absent or not a number)."""
+    if isinstance(headers, httpx.Headers):
+        # One pass over the answer's raw headers instead of a scan per name, decoding only
+        # these; repeated headers are joined as `Headers.get` joins them. (A value that is not
+        # ASCII is no number however it is decoded.)
+        found: dict[str, str] = {}
+        for raw_key, raw_value in headers.raw:
+            lower_key = raw_key.lower()
+            if lower_key.startswith(b"gw-ratelimit-"):
+                key, value = lower_key.decode("latin-1"), raw_value.decode("latin-1")
+                found[key] = f"{found[key]}, {value}" if key in found else value
+        headers = found
+    return RateLimitInfo(
+        limit=_header_int(headers, "gw-ratelimit-limit"),
+        remaining=_header_int(headers, "gw-ratelimit-remaining"),
+        reset_ms=_header_int(headers, "gw-ratelimit-reset"),
+    )
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """Retry-After as seconds (delta-seconds or an HTTP date), None when absent or unreadable."""
+    value = headers.get("retry-after", "").strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
 class APIError(OrderCancelError):
     """The venue answered with something other than the documented success.
 
@@ -294,8 +334,6 @@ class KucoinAPIError(APIError):
         body: bytes,
         headers: Mapping[str, str],
     ) -> None:
-        from .kucoin._envelope import rate_limit_info  # loaded: the envelope raises this
-
         self.code = code
         self.msg = None if msg is None else redacted(msg)
         self.rate_limit = rate_limit_info(headers)
@@ -360,8 +398,6 @@ class KuestAPIError(APIError):
         body: bytes,
         headers: Mapping[str, str],
     ) -> None:
-        from .kuest._envelope import retry_after_seconds  # loaded: the envelope raises this
-
         self.error = None if error is None else redacted(error)
         retry_after = retry_after_seconds(headers) if isinstance(self, RateLimited) else None
         super().__init__(

@@ -25,9 +25,15 @@ from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
 from .._types import Operation
-from ..errors import ConfigurationError, InvalidRequest, KucoinAPIError, RateLimitInfo
+from ..errors import (
+    ConfigurationError,
+    InvalidRequest,
+    KucoinAPIError,
+    RateLimitInfo,
+    rate_limit_info,
+)
 from . import _operations as ops
-from ._envelope import STALE_TIMESTAMP, rate_limit_info
+from ._envelope import STALE_TIMESTAMP
 from ._inputs import DCP_CLEAR, check_order_ids, check_symbol, check_symbols, check_timeout_s
 from ._keys import KucoinKeys
 from ._results import (
@@ -96,6 +102,7 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
     """What the twins share: KuCoin's options, signer, clock offset and readouts."""
 
     _auth: KucoinAuth
+    _keys_type = KucoinKeys
 
     def __init__(
         self,
@@ -175,7 +182,8 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
 
         Raises:
             ClientClosedError: this client, or the one whose connections it uses, is closed.
-            ConfigurationError: a bad base URL; nothing was sent.
+            ConfigurationError: a bad base URL, or an option of the wrong type (named in
+                the message); nothing was sent.
         """
         copy = self._copy(
             keys=keys,
@@ -237,17 +245,21 @@ class KucoinSpotCancelOrder(
     Args:
         keys: The API key; read from the environment (`KucoinKeys.from_env`) when omitted.
         base_url: Where KuCoin is; default https://api.kucoin.com.
-        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        timeout: An httpx.Timeout bounding every phase; default connect 5 s, read/write/pool
+            10 s (with your http_client: its timeout).
         transport: An httpx transport to send through (e.g. for tests or a proxy).
-        http_client: Your own httpx.Client; ordercancel sets its base_url, auth and a response
-            hook, and does not close it.
+        http_client: Your own httpx.Client; used as it is (never changed,
+            never closed), so several clients may share it. Each request carries this
+            client's URL and signature; your headers, params, cookies and hooks apply; the
+            timeout is yours unless `timeout` is given.
         retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
         rate_limiter: Paces requests by their Spot-pool weight; off by default
             (`spot_rate_limiter(vip_level)` builds one).
         clock: Unix milliseconds for signing; default the system clock.
 
     Raises:
-        ConfigurationError: keys were omitted and the environment does not hold them.
+        ConfigurationError: keys were omitted and the environment does not hold them, or an
+            option has the wrong type or value (the message names it).
     """
 
     def _send(
@@ -504,17 +516,21 @@ class AsyncKucoinSpotCancelOrder(
     Args:
         keys: The API key; read from the environment (`KucoinKeys.from_env`) when omitted.
         base_url: Where KuCoin is; default https://api.kucoin.com.
-        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        timeout: An httpx.Timeout bounding every phase; default connect 5 s, read/write/pool
+            10 s (with your http_client: its timeout).
         transport: An httpx async transport to send through (e.g. for tests or a proxy).
-        http_client: Your own httpx.AsyncClient; ordercancel sets its base_url, auth and a
-            response hook, and does not close it.
+        http_client: Your own httpx.AsyncClient; used as it is (never
+            changed, never closed), so several clients may share it. Each request carries
+            this client's URL and signature; your headers, params, cookies and hooks apply;
+            the timeout is yours unless `timeout` is given.
         retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
         rate_limiter: Paces requests by their Spot-pool weight; off by default
             (`spot_rate_limiter(vip_level)` builds one).
         clock: Unix milliseconds for signing; default the system clock.
 
     Raises:
-        ConfigurationError: keys were omitted and the environment does not hold them.
+        ConfigurationError: keys were omitted and the environment does not hold them, or an
+            option has the wrong type or value (the message names it).
     """
 
     async def _send(

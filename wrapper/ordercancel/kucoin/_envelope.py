@@ -7,10 +7,8 @@ leaf chosen by `_ERROR_BY_CODE`, then by HTTP status.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
-
-import httpx
 
 from .._redact import body_excerpt
 from .._types import RawResponse
@@ -23,7 +21,6 @@ from ..errors import (
     KucoinRateLimited,
     KucoinServerError,
     KucoinUnexpectedResponse,
-    RateLimitInfo,
 )
 from ._results import CancelAllResult, DataShapeError, SyncCancelResult
 
@@ -52,31 +49,6 @@ _NOT_CANCELLABLE_MESSAGES = frozenset(
 def _spelling(msg: str) -> str:
     """`msg` in lower case, underscores as spaces, runs of spaces as one, no final full stop."""
     return " ".join(msg.replace("_", " ").lower().split()).removesuffix(".").rstrip()
-
-
-def _header_int(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name, "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
-
-
-def rate_limit_info(headers: Mapping[str, str]) -> RateLimitInfo:
-    """The `gw-ratelimit-*` values of an answer (None where absent or not a number)."""
-    if isinstance(headers, httpx.Headers):
-        # One pass over the answer's raw headers instead of a scan per name, decoding only
-        # these; repeated headers are joined as `Headers.get` joins them. (A value that is not
-        # ASCII is no number however it is decoded.)
-        found: dict[str, str] = {}
-        for raw_key, raw_value in headers.raw:
-            lower_key = raw_key.lower()
-            if lower_key.startswith(b"gw-ratelimit-"):
-                key, value = lower_key.decode("latin-1"), raw_value.decode("latin-1")
-                found[key] = f"{found[key]}, {value}" if key in found else value
-        headers = found
-    return RateLimitInfo(
-        limit=_header_int(headers, "gw-ratelimit-limit"),
-        remaining=_header_int(headers, "gw-ratelimit-remaining"),
-        reset_ms=_header_int(headers, "gw-ratelimit-reset"),
-    )
 
 
 def _error_class(status: int, code: str | None, msg: str | None) -> type[KucoinAPIError]:

@@ -48,6 +48,8 @@ def _chunks(ids: list[str]) -> list[list[str]]:
 class _KuestClientBase(ClientBase[KuestKeys, TransportT, HttpT]):
     """What the twins share: Kuest's options, signer and keepers' settings."""
 
+    _keys_type = KuestKeys
+
     def __init__(
         self,
         *,
@@ -87,7 +89,12 @@ class _KuestClientBase(ClientBase[KuestKeys, TransportT, HttpT]):
         id_field = options["id_field"]
         if id_field not in ("orderId", "orderID"):
             raise ConfigurationError(f'id_field must be "orderId" or "orderID", got {id_field!r}')
-        if options["max_in_flight"] < 1:
+        max_in_flight = options["max_in_flight"]
+        if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int):
+            raise ConfigurationError(
+                f"max_in_flight must be an int, got {type(max_in_flight).__name__}"
+            )
+        if max_in_flight < 1:
             raise ConfigurationError("max_in_flight must be at least 1")
         if options["keys"] is None:
             options["keys"] = KuestKeys.from_env()
@@ -97,6 +104,13 @@ class _KuestClientBase(ClientBase[KuestKeys, TransportT, HttpT]):
         self.max_in_flight: int = options["max_in_flight"]
         self.heartbeat_path = check_heartbeat_path(options["heartbeat_path"])
         super()._setup(options, transport=transport, http_client=http_client, lender=lender)
+
+    def _venue_options(self) -> dict[str, Any]:
+        return {
+            "id_field": self.id_field,
+            "max_in_flight": self.max_in_flight,
+            "heartbeat_path": self.heartbeat_path,
+        }
 
     def _signer(self) -> KuestAuth:
         return KuestAuth(self.keys, self._clock)
@@ -142,7 +156,8 @@ class _KuestClientBase(ClientBase[KuestKeys, TransportT, HttpT]):
 
         Raises:
             ClientClosedError: this client, or the one whose connections it uses, is closed.
-            ConfigurationError: a bad setting; nothing was sent.
+            ConfigurationError: a bad setting or an option of the wrong type (named in the
+                message); nothing was sent.
         """
         return self._copy(
             keys=keys,
@@ -174,10 +189,13 @@ class KuestCancelOrder(_KuestClientBase[httpx.BaseTransport, httpx.Client], Sync
     Args:
         keys: The L2 key set; read from the environment (`KuestKeys.from_env`) when omitted.
         base_url: Where Kuest is; default https://clob.kuest.com.
-        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        timeout: An httpx.Timeout bounding every phase; default connect 5 s, read/write/pool
+            10 s (with your http_client: its timeout).
         transport: An httpx transport to send through (e.g. for tests or a proxy).
-        http_client: Your own httpx client; ordercancel sets its base_url, auth and a response
-            hook, and does not close it.
+        http_client: Your own httpx client; used as it is (never changed,
+            never closed), so several clients may share it. Each request carries this
+            client's URL and signature; your headers, params, cookies and hooks apply; the
+            timeout is yours unless `timeout` is given.
         id_field: The body's id field for `cancel_order`: "orderId" (default) or "orderID".
         retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
         rate_limiter: Paces every request; default 100 per 60 s (the source document's budget).
@@ -188,7 +206,8 @@ class KuestCancelOrder(_KuestClientBase[httpx.BaseTransport, httpx.Client], Sync
             published file (Kuest's own clients post to /v1/heartbeats).
 
     Raises:
-        ConfigurationError: missing or unusable keys, or a bad setting.
+        ConfigurationError: missing or unusable keys, or a bad setting or type (the message
+            names the option).
     """
 
     def cancel_order(self, order_id: str) -> KuestOrderCanceled:
@@ -324,10 +343,13 @@ class AsyncKuestCancelOrder(
     Args:
         keys: The L2 key set; read from the environment (`KuestKeys.from_env`) when omitted.
         base_url: Where Kuest is; default https://clob.kuest.com.
-        timeout: An httpx.Timeout; default connect 5 s, read/write/pool 10 s.
+        timeout: An httpx.Timeout bounding every phase; default connect 5 s, read/write/pool
+            10 s (with your http_client: its timeout).
         transport: An httpx transport to send through (e.g. for tests or a proxy).
-        http_client: Your own httpx client; ordercancel sets its base_url, auth and a response
-            hook, and does not close it.
+        http_client: Your own httpx client; used as it is (never changed,
+            never closed), so several clients may share it. Each request carries this
+            client's URL and signature; your headers, params, cookies and hooks apply; the
+            timeout is yours unless `timeout` is given.
         id_field: The body's id field for `cancel_order`: "orderId" (default) or "orderID".
         retry: The retry policy (default: 3 attempts within 30 s; see RetryPolicy).
         rate_limiter: Paces every request; default 100 per 60 s (the source document's budget).
@@ -338,7 +360,8 @@ class AsyncKuestCancelOrder(
             published file (Kuest's own clients post to /v1/heartbeats).
 
     Raises:
-        ConfigurationError: missing or unusable keys, or a bad setting.
+        ConfigurationError: missing or unusable keys, or a bad setting or type (the message
+            names the option).
     """
 
     async def cancel_order(self, order_id: str) -> KuestOrderCanceled:

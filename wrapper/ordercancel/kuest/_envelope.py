@@ -11,9 +11,6 @@ answer, never news about the order.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
-from time import time
 from typing import Any
 
 from .._bulk import OrderOutcome
@@ -60,17 +57,6 @@ _ERROR_BY_REASON: tuple[tuple[str, type[KuestAPIError]], ...] = (
 
 
 _REPORT_KEYS = frozenset({"canceled", "cancelled", "not_canceled", "notCanceled"})
-
-
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date), None when absent or unreadable."""
-    value = headers.get("retry-after", "").strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
 
 
 def _json(content: bytes) -> Any:
