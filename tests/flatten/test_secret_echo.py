@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
@@ -21,9 +22,26 @@ _SECRET_HEADERS = ("kc-api-key", "kc-api-sign", "kc-api-passphrase")
 _SECRET_HEADERS += ("kuest_api_key", "kuest_passphrase", "kuest_signature")
 
 
+def _escaped(value: str, form: str) -> str:
+    return "".join(c if c.isalnum() else form.format(ord(c)) for c in value)
+
+
+# The spellings servers give an echoed value: percent-encoded (a query string, a log line),
+# HTML character references (Go's html/template), JSON \uXXXX escapes (.NET's default).
+_ENCODINGS = {
+    "plain": lambda v: v,
+    "percent": lambda v: urllib.parse.quote(v, safe=""),
+    "percent-lower": lambda v: _escaped(v, "%{:02x}"),
+    "html-decimal": lambda v: _escaped(v, "&#{};"),
+    "html-hex": lambda v: _escaped(v, "&#x{:X};"),
+    "json-u": lambda v: _escaped(v, "\\u{:04x}"),
+}
+
+
 class _Echo(http.server.ThreadingHTTPServer):
     status = 200
     shape = "echo"  # "echo": {"echo": {...}}; "message": the venue's own error field holds it
+    encoding = "plain"  # how the echo spells each value: see _ENCODINGS
     received: set[str]
 
 
@@ -33,7 +51,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
-        echoed = {k: v for k, v in self.headers.items() if k.lower().startswith(("kc-", "kuest"))}
+        spell = _ENCODINGS[self.server.encoding]
+        echoed = {
+            k: spell(v) for k, v in self.headers.items() if k.lower().startswith(("kc-", "kuest"))
+        }
         self.server.received.update(
             v for k, v in self.headers.items() if k.lower() in _SECRET_HEADERS
         )
@@ -115,3 +136,36 @@ def test_a_sync_client_error_redacts_its_message_and_keeps_the_body_raw(echo: _E
         assert secret not in (caught.value.msg or "")
     assert "[redacted]" in str(caught.value)
     assert keys.api_key.encode() in caught.value.body  # the body stays as received
+
+
+@pytest.mark.parametrize("encoding", sorted(_ENCODINGS))
+@pytest.mark.parametrize("venue", ["kucoin", "kuest"])
+def test_a_secret_echoed_in_another_spelling_is_redacted_too(
+    echo: _Echo, encoding: str, venue: str
+) -> None:
+    from ordercancel import (
+        APIError,
+        KucoinSpotCancelOrder,
+        KuestCancelOrder,
+        RetryPolicy,
+    )
+
+    echo.status, echo.shape, echo.encoding = 400, "echo", encoding
+    url = f"http://127.0.0.1:{echo.server_address[1]}"
+    once = RetryPolicy(attempts=1)
+    if venue == "kucoin":
+        client: KucoinSpotCancelOrder | KuestCancelOrder = KucoinSpotCancelOrder(
+            keys=KucoinExchange().keys, base_url=url, retry=once
+        )
+    else:
+        client = KuestCancelOrder(keys=KuestExchange().keys, base_url=url, retry=once)
+    cancel_all = (
+        client.cancel_all if isinstance(client, KuestCancelOrder) else client.cancel_all_orders
+    )
+    with client, pytest.raises(APIError) as caught:
+        cancel_all()
+    shown = str(caught.value)
+    assert len(echo.received) == 3
+    spell = _ENCODINGS[encoding]
+    for secret in echo.received:
+        assert spell(secret)[:16] not in shown  # not even the start of one, in the excerpt

@@ -7,6 +7,8 @@ with `[redacted]` in every text they show. `APIError.body` keeps the bytes as re
 
 from __future__ import annotations
 
+import functools
+import re
 from contextvars import ContextVar
 
 # The secret values (key, passphrase, signature headers) the request being answered carried, set
@@ -22,17 +24,31 @@ def remember_sent_secrets(*values: str) -> None:
     _sent_secrets.set(tuple(v for v in values if len(v) >= _SHORTEST_SCRUBBED))
 
 
-def _forms(value: str) -> set[str]:
-    """`value` as sent, JSON-escaped ("/" as an escaped slash) and as Python quotes it."""
-    return {value, value.replace("/", "\\/"), repr(value)[1:-1]}
+def _char(c: str) -> str:
+    """A pattern for one character of a secret in any encoding an echo may give it."""
+    if c.isascii() and c.isalnum():
+        return c
+    code = ord(c)
+    hex_ = f"{code:02x}"
+    return (
+        rf"(?:{re.escape(c)}|\\+{re.escape(c)}"  # as sent, or escaped (JSON's "\/"), maybe twice
+        rf"|%(?i:{hex_})"  # percent-encoded, either case
+        rf"|\\+u(?i:{code:04x})"  # a JSON \uXXXX escape (in JSON quoted in JSON: \\uXXXX)
+        f"|&#0*{code};|&#(?i:x)0*(?i:{hex_});)"  # an HTML character reference
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(values: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not values:
+        return None
+    return re.compile("|".join("".join(_char(c) for c in value) for value in values))
 
 
 def redacted(text: str) -> str:
-    """`text` without the secret values the request being answered sent."""
-    for value in _sent_secrets.get():
-        for form in _forms(value):
-            text = text.replace(form, _REDACTED)
-    return text
+    """`text` without the secret values the request being answered sent, however encoded."""
+    pattern = _pattern(_sent_secrets.get())
+    return text if pattern is None else pattern.sub(_REDACTED, text)
 
 
 def body_excerpt(body: bytes, size: int = 120) -> str:
@@ -40,7 +56,7 @@ def body_excerpt(body: bytes, size: int = 120) -> str:
 
     Its secrets are redacted before it is cut, so that no part of one is left at the cut.
     """
-    for value in _sent_secrets.get():
-        for form in _forms(value):
-            body = body.replace(form.encode("utf-8", "replace"), _REDACTED.encode())
+    if _pattern(_sent_secrets.get()) is not None:
+        text = redacted(body.decode("latin-1"))  # one byte, one character: nothing lost
+        body = text.encode("latin-1", "replace")
     return repr(body[:size])
