@@ -107,6 +107,35 @@ def _check_type(name: str, value: object, kind: type | tuple[type, ...], wanted:
         raise ConfigurationError(f"{name} must be {wanted}, got {type(value).__name__}")
 
 
+def _check_connection(
+    transport: object, http_client: object, transport_type: type, http_client_type: type
+) -> None:
+    if transport is not None and http_client is not None:
+        raise ConfigurationError(
+            "give transport or http_client, not both (a transport of yours goes in your client)"
+        )
+    if transport is not None:
+        wanted = f"an httpx.{transport_type.__qualname__}"
+        _check_type("transport", transport, transport_type, wanted)
+    if http_client is not None:
+        _check_type(
+            "http_client",
+            http_client,
+            http_client_type,
+            "an httpx." + http_client_type.__qualname__,
+        )
+
+
+def _your_timeout(timeout: httpx.Timeout) -> httpx.Timeout:
+    try:
+        return check_timeout(timeout)
+    except ConfigurationError:
+        raise ConfigurationError(
+            "your http_client leaves a phase of its timeout unbounded (a network call always "
+            "has a timeout): give it one, or pass timeout=httpx.Timeout(...)"
+        ) from None
+
+
 class LentPool(httpx.BaseTransport):
     """Another client's connections, lent to a copy: closing the copy leaves them open.
 
@@ -163,6 +192,8 @@ class ClientBase(Generic[KeysT, TransportT, HttpT]):
     """Options, signer, generated client and HTTP client: what every venue's client has."""
 
     _keys_type: type
+    _transport_type: type  # the twin's kind of httpx transport and client
+    _http_client_type: type
     keys: KeysT
     base_url: str
     timeout: httpx.Timeout
@@ -198,12 +229,13 @@ class ClientBase(Generic[KeysT, TransportT, HttpT]):
         """
         keys_type = self._keys_type
         _check_type("keys", options["keys"], keys_type, f"a {keys_type.__name__}")
+        _check_connection(transport, http_client, self._transport_type, self._http_client_type)
         self.keys = options["keys"]
         self.base_url = check_base_url(options["base_url"])
         self._timeout_given = options["timeout"] is not DEFAULT_TIMEOUT
         timeout = check_timeout(options["timeout"])
         if http_client is not None and not self._timeout_given:
-            timeout = http_client.timeout  # yours decides, unless you gave one
+            timeout = _your_timeout(http_client.timeout)  # yours decides, unless you gave one
         self.timeout = timeout
         _check_type("retry", options["retry"], RetryPolicy, "a RetryPolicy")
         self.retry = options["retry"]
@@ -299,6 +331,9 @@ class ClientBase(Generic[KeysT, TransportT, HttpT]):
 class SyncClient(ClientBase[KeysT, httpx.BaseTransport, httpx.Client]):
     """The sync twin: sends with `_http.send`; `close()` and `with`."""
 
+    _transport_type = httpx.BaseTransport
+    _http_client_type = httpx.Client
+
     def _connect(
         self,
         transport: httpx.BaseTransport | None,
@@ -365,6 +400,9 @@ class AsyncClient(ClientBase[KeysT, httpx.AsyncBaseTransport, httpx.AsyncClient]
 
     The client belongs to the event loop it first sends in (its connections do).
     """
+
+    _transport_type = httpx.AsyncBaseTransport
+    _http_client_type = httpx.AsyncClient
 
     def _connect(
         self,
