@@ -224,3 +224,43 @@ def test_requests_of_other_shapes_go_through_httpx(
     (received,) = capture_server.received
     # aiohttp may re-escape the target (%7e as ~); it stays the same target decoded.
     assert unquote(received.target) == unquote(sent_by_httpx[0].url.raw_path.decode())
+
+
+def _change_headers(http: httpx.AsyncClient, step: int) -> None:
+    """The client's headers changed as a user might between two cancels."""
+    if step == 1:
+        http.headers["User-Agent"] = "my-bot/2"  # in place, a header it had: same length
+    elif step == 2:
+        http.headers["X-Desk"] = "eu"  # in place, a new one
+    elif step == 3:
+        del http.headers["X-Desk"]
+    elif step == 4:
+        http.headers = {"X-Replaced": "1"}  # a new Headers object
+
+
+def test_headers_changed_between_requests_are_sent_as_httpx_sends_them(
+    capture_server: Any,
+) -> None:
+    """The direct path builds the client's headers once per change: each change is seen."""
+    capture_server.reset(body=_envelope({"orderId": "671124f9365ccb00073debd4"}))
+
+    async def five_cancels(direct: bool) -> list[Any]:
+        options: dict[str, Any] = {} if direct else {"transport": AiohttpTransport()}
+        async with AsyncKucoinSpotCancelOrder(
+            keys=KEYS, base_url=capture_server.url, clock=lambda: FIXED_MS, **options
+        ) as client:
+            for step in range(5):
+                _change_headers(client._http, step)
+                await client.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
+        sent = list(capture_server.received)
+        capture_server.reset(body=_envelope({"orderId": "671124f9365ccb00073debd4"}))
+        return sent
+
+    direct = asyncio.run(five_cancels(direct=True))
+    through_httpx = asyncio.run(five_cancels(direct=False))
+    assert len(direct) == 5
+    assert direct == through_httpx
+    assert ("user-agent", "my-bot/2") in direct[1].headers
+    assert ("x-desk", "eu") in direct[2].headers
+    assert all(name != "x-desk" for name, _ in direct[3].headers)
+    assert ("x-replaced", "1") in direct[4].headers
