@@ -26,6 +26,7 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport as _LibraryTransport
 from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from ._auth import SigningAuth
 from ._fast_httpx import AsyncClient, base_parts, fold_plain_params
@@ -377,6 +378,16 @@ class DirectAsyncClient(AsyncClient):
         origin, base_path = base
         wire_target = base_path + target[1:]
         url = origin + wire_target
+        wire_url: URL | str = url
+        if "%" not in wire_target:
+            # Only unreserved characters (see `_direct_target`): what yarl would parse `url`
+            # into, built from its parts without parsing and re-quoting it. (yarl rewrites some
+            # %XX escapes: those go as text, as httpx's path hands them to aiohttp.)
+            scheme, _, authority = origin.partition("://")
+            path, _, query = wire_target.partition("?")
+            wire_url = URL.build(
+                scheme=scheme, authority=authority, path=path, query_string=query, encoded=True
+            )
         body = b"" if json is None else _json_body(json)
         # Lower-case names, as httpx hands them to aiohttp, in httpx's order: Host, the client's
         # headers, the call's, the body's, then the signer's.
@@ -390,7 +401,7 @@ class DirectAsyncClient(AsyncClient):
         _update(headers, self.auth.signing_headers(method, wire_target, body))
         call = self._aiohttp.session().request(
             method,
-            url,
+            wire_url,
             headers=headers,
             data=body or None,
             allow_redirects=False,
