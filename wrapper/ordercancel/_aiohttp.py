@@ -29,7 +29,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from ._auth import SigningAuth
-from ._fast_httpx import AsyncClient, base_parts, fold_plain_params
+from ._fast_httpx import PLAIN_CHARACTERS, AsyncClient, base_parts, fold_plain_params
 from ._http import HeadersHook, redacted_headers
 from ._tls import shared_context
 from ._types import RawResponse
@@ -123,6 +123,15 @@ class AiohttpTransport(_LibraryTransport):
 # Paths httpx sends exactly as written: segments of unreserved characters and %XX escapes, none
 # starting with a dot (httpx would resolve "." and ".." segments).
 _VERBATIM_PATH = re.compile(r"(?:/(?!\.)(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*)+")
+
+
+def _verbatim_path(url: str) -> bool:
+    """Whether httpx sends `url` exactly as written (`_VERBATIM_PATH`), in C when it can."""
+    if "%" in url or not url.startswith("/"):
+        return _VERBATIM_PATH.fullmatch(url) is not None
+    # Without escapes, the pattern is: a slash first, unreserved characters and slashes only,
+    # no segment starting with a dot. (`strip` of the allowed characters leaves nothing.)
+    return "/." not in url and not url.strip(PLAIN_CHARACTERS + "/")
 
 
 def _json_body(value: Any) -> bytes:
@@ -328,7 +337,7 @@ class DirectAsyncClient(AsyncClient):
             return None
         if json is None and method.upper() in ("POST", "PUT", "PATCH"):
             return None  # httpx adds "Content-Length: 0" first: not worth a case of its own
-        if type(url) is not str or url.startswith("//") or not _VERBATIM_PATH.fullmatch(url):
+        if type(url) is not str or url.startswith("//") or not _verbatim_path(url):
             return None
         target, rest = fold_plain_params(url, params)
         return target if not rest and type(target) is str else None
