@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -27,7 +28,13 @@ from ordercancel import (
     KucoinOrderNotCancellable,
     RetryPolicy,
 )
-from ordercancel._aiohttp import AiohttpTransport, DirectAsyncClient
+from ordercancel._aiohttp import (
+    _VERBATIM_PATH,
+    AiohttpTransport,
+    DirectAsyncClient,
+    _verbatim_path,
+)
+from ordercancel._fast_httpx import fold_plain_params
 from ordercancel.kucoin._signing import KucoinAuth
 from support.kucoin import ENDPOINTS, FIXED_MS
 from support.kucoin_strategies import VALID_ARGS, cancel_sizes, keys
@@ -224,3 +231,64 @@ def test_requests_of_other_shapes_go_through_httpx(
     (received,) = capture_server.received
     # aiohttp may re-escape the target (%7e as ~); it stays the same target decoded.
     assert unquote(received.target) == unquote(sent_by_httpx[0].url.raw_path.decode())
+
+
+def _change_headers(http: httpx.AsyncClient, step: int) -> None:
+    """The client's headers changed as a user might between two cancels."""
+    if step == 1:
+        http.headers["User-Agent"] = "my-bot/2"  # in place, a header it had: same length
+    elif step == 2:
+        http.headers["X-Desk"] = "eu"  # in place, a new one
+    elif step == 3:
+        del http.headers["X-Desk"]
+    elif step == 4:
+        http.headers = {"X-Replaced": "1"}  # a new Headers object
+
+
+def test_headers_changed_between_requests_are_sent_as_httpx_sends_them(
+    capture_server: Any,
+) -> None:
+    """The direct path builds the client's headers once per change: each change is seen."""
+    capture_server.reset(body=_envelope({"orderId": "671124f9365ccb00073debd4"}))
+
+    async def five_cancels(direct: bool) -> list[Any]:
+        options: dict[str, Any] = {} if direct else {"transport": AiohttpTransport()}
+        async with AsyncKucoinSpotCancelOrder(
+            keys=KEYS, base_url=capture_server.url, clock=lambda: FIXED_MS, **options
+        ) as client:
+            for step in range(5):
+                _change_headers(client._http, step)
+                await client.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
+        sent = list(capture_server.received)
+        capture_server.reset(body=_envelope({"orderId": "671124f9365ccb00073debd4"}))
+        return sent
+
+    direct = asyncio.run(five_cancels(direct=True))
+    through_httpx = asyncio.run(five_cancels(direct=False))
+    assert len(direct) == 5
+    assert direct == through_httpx
+    assert ("user-agent", "my-bot/2") in direct[1].headers
+    assert ("x-desk", "eu") in direct[2].headers
+    assert all(name != "x-desk" for name, _ in direct[3].headers)
+    assert ("x-replaced", "1") in direct[4].headers
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="/.%-_~aZ09Fg?# é", max_size=12))
+def test_the_verbatim_path_check_in_c_agrees_with_its_pattern(url: str) -> None:
+    """`_verbatim_path` answers as the pattern it stands for (its oracle) for any text."""
+    assert _verbatim_path(url) == (_VERBATIM_PATH.fullmatch(url) is not None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZ09.-_~%+ =&/é", max_size=8), st.text(alphabet="aZ09.-_~%+ =&/é"))
+def test_plain_params_fold_only_when_the_text_is_unchanged_by_encoding(
+    key: str, value: str
+) -> None:
+    """Folded params are exactly httpx's encoding of them (httpx is the oracle)."""
+    target, rest = fold_plain_params("/p", {key: value})
+    if rest is None:
+        assert target == f"/p?{httpx.QueryParams({key: value})}"
+        assert re.fullmatch(r"[A-Za-z0-9._~-]*", key + value)
+    else:
+        assert not re.fullmatch(r"[A-Za-z0-9._~-]*", key + value)

@@ -261,3 +261,21 @@ async def test_default_async_client_sends_through_a_mount_httpx_chose(listener: 
         f"{listener.url}/api/v1/hf/orders/{ORDER_ID}?symbol=BTC-USDT"
     ]
     assert listener.connections() == 0
+
+
+@pytest.mark.asyncio
+async def test_respx_installed_after_the_first_request_sees_the_next(capture_server: Any) -> None:
+    """A mock started while a client is in use sees its next request (no eligibility kept)."""
+    capture_server.reset(
+        body=json.dumps({"code": "200000", "data": {"orderId": ORDER_ID}}).encode()
+    )
+    async with make_client("async", "kucoin", capture_server.url) as client:
+        await client.cancel_order_by_order_id(
+            ORDER_ID, "BTC-USDT"
+        )  # the direct path, to the server
+        with respx.mock(using="httpx", assert_all_called=False) as router:
+            add_routes(router, "kucoin", capture_server.url)
+            await client.cancel_order_by_order_id(ORDER_ID, "BTC-USDT")
+            assert len(router.calls) == 1
+        await client.cancel_order_by_order_id(ORDER_ID, "BTC-USDT")  # mock gone: the server again
+    assert len(capture_server.received) == 2

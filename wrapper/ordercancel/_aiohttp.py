@@ -26,9 +26,10 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport as _LibraryTransport
 from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from ._auth import SigningAuth
-from ._fast_httpx import AsyncClient, base_parts, fold_plain_params
+from ._fast_httpx import PLAIN_CHARACTERS, AsyncClient, base_parts, fold_plain_params
 from ._http import HeadersHook, redacted_headers
 from ._tls import shared_context
 from ._types import RawResponse
@@ -124,6 +125,15 @@ class AiohttpTransport(_LibraryTransport):
 _VERBATIM_PATH = re.compile(r"(?:/(?!\.)(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*)+")
 
 
+def _verbatim_path(url: str) -> bool:
+    """Whether httpx sends `url` exactly as written (`_VERBATIM_PATH`), in C when it can."""
+    if "%" in url or not url.startswith("/"):
+        return _VERBATIM_PATH.fullmatch(url) is not None
+    # Without escapes, the pattern is: a slash first, unreserved characters and slashes only,
+    # no segment starting with a dot. (`strip` of the allowed characters leaves nothing.)
+    return "/." not in url and not url.strip(PLAIN_CHARACTERS + "/")
+
+
 def _json_body(value: Any) -> bytes:
     """`value` as httpx 0.28 encodes `json=`."""
     return jsonlib.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
@@ -132,6 +142,12 @@ def _json_body(value: Any) -> bytes:
 # What the direct path sent: method, URL, headers, body (an httpx.Request is built from it only
 # when asked for: by a log line, a cookie, an error).
 _Sent = tuple[str, str, dict[str, str], bytes]
+
+
+def _direct_failure(exc: aiohttp.ClientError, sent: _Sent) -> httpx.TransportError:
+    """The httpx error for a direct request's aiohttp failure, without secrets."""
+    _without_secret_headers(exc)
+    return _failure(exc)(str(exc) or type(exc).__name__, request=_sent_request(*sent))
 
 
 class _DirectResponse(httpx.Response):
@@ -228,6 +244,7 @@ class DirectAsyncClient(AsyncClient):
         # The hooks `async_http_client` installs (telling `on_headers`): called directly.
         self._own_hooks = list(self.event_hooks["response"])
         self._timeouts: tuple[httpx.Timeout, aiohttp.ClientTimeout] | None = None
+        self._headers_built: tuple[httpx.Headers, list[Any], str, str, dict[str, str]] | None = None
 
     async def request(
         self,
@@ -248,7 +265,12 @@ class DirectAsyncClient(AsyncClient):
             )
         self.check_usable()  # on httpx's path, `send` checks
         started = time.perf_counter()
-        answer, content, sent = await self._send_direct(method.upper(), base, target, json, headers)
+        call, sent = self._direct_call(method.upper(), base, target, json, headers)
+        try:
+            async with call as answer:
+                content = await answer.read()
+        except aiohttp.ClientError as exc:
+            raise _direct_failure(exc, sent) from exc
         response = await self._response(answer, content, sent)
         response.elapsed = timedelta(seconds=time.perf_counter() - started)
         return response
@@ -274,8 +296,13 @@ class DirectAsyncClient(AsyncClient):
             return await super().request_raw(
                 method, url, params=params, json=json, headers=headers, **options
             )
-        self.check_usable()
-        answer, content, sent = await self._send_direct(method.upper(), base, target, json, headers)
+        self.check_usable()  # on httpx's path, `send` checks (so: not closed)
+        call, sent = self._direct_call(method.upper(), base, target, json, headers)
+        try:  # `call` awaited here, not in a coroutine of its own: one layer fewer per request
+            async with call as answer:
+                content = await answer.read()
+        except aiohttp.ClientError as exc:
+            raise _direct_failure(exc, sent) from exc
         found = answer.headers
         if (
             "Set-Cookie" in found  # aiohttp's C lookups
@@ -298,7 +325,7 @@ class DirectAsyncClient(AsyncClient):
         # direct request shares with the base URL; a mock may replace that choice.
         if self._transport_for_url(self.base_url) is not self._aiohttp:
             return None
-        if options or self.is_closed or self.params or self.cookies:
+        if options or self.params or self.cookies:  # (closed: `check_usable` raises either way)
             return None
         if self.event_hooks["request"] or self.follow_redirects:
             return None
@@ -310,7 +337,7 @@ class DirectAsyncClient(AsyncClient):
             return None
         if json is None and method.upper() in ("POST", "PUT", "PATCH"):
             return None  # httpx adds "Content-Length: 0" first: not worth a case of its own
-        if type(url) is not str or url.startswith("//") or not _VERBATIM_PATH.fullmatch(url):
+        if type(url) is not str or url.startswith("//") or not _verbatim_path(url):
             return None
         target, rest = fold_plain_params(url, params)
         return target if not rest and type(target) is str else None
@@ -325,22 +352,55 @@ class DirectAsyncClient(AsyncClient):
             self._timeouts = (timeout, converted)
         return self._timeouts[1]
 
-    async def _send_direct(
+    def _base_headers(self, origin: str) -> dict[str, str]:
+        """A fresh dict of Host and the client's headers, in lower case (built once per change).
+
+        The client's headers are listed again only when they differ from the last request's:
+        another `Headers` object, other items (an in-place change replaces an item of its list:
+        compared by identity, in C), or another encoding.
+        """
+        client_headers = self.headers
+        items = client_headers._list  # private but stable: what every Headers method reads
+        known = self._headers_built
+        if (
+            known is None
+            or known[0] is not client_headers
+            or known[1] != items
+            or known[2] != client_headers.encoding
+            or known[3] != origin
+        ):
+            built = {"host": origin.partition("://")[2]}
+            built.update(client_headers.multi_items())
+            known = (client_headers, list(items), client_headers.encoding, origin, built)
+            self._headers_built = known
+        return known[4].copy()
+
+    def _direct_call(
         self,
         method: str,
         base: tuple[str, str],
         target: str,
         json: Any,
         extra_headers: dict[str, str] | None,
-    ) -> tuple[aiohttp.ClientResponse, bytes, _Sent]:
+    ) -> tuple[Any, _Sent]:
+        """The direct request as aiohttp's call, not yet awaited, and what it sends."""
         origin, base_path = base
         wire_target = base_path + target[1:]
         url = origin + wire_target
+        wire_url: URL | str = url
+        if "%" not in wire_target:
+            # Only unreserved characters (see `_direct_target`): what yarl would parse `url`
+            # into, built from its parts without parsing and re-quoting it. (yarl rewrites some
+            # %XX escapes: those go as text, as httpx's path hands them to aiohttp.)
+            scheme, _, authority = origin.partition("://")
+            path, _, query = wire_target.partition("?")
+            wire_url = URL.build(
+                scheme=scheme, authority=authority, path=path, query_string=query, encoded=True
+            )
         body = b"" if json is None else _json_body(json)
         # Lower-case names, as httpx hands them to aiohttp, in httpx's order: Host, the client's
         # headers, the call's, the body's, then the signer's.
-        headers = {"host": origin.partition("://")[2]}
-        headers.update(self.headers.multi_items())
+        headers = self._base_headers(origin)
         if extra_headers:
             _update(headers, extra_headers)
         if json is not None:
@@ -348,23 +408,17 @@ class DirectAsyncClient(AsyncClient):
             headers.setdefault("content-type", "application/json")
         assert isinstance(self.auth, SigningAuth)
         _update(headers, self.auth.signing_headers(method, wire_target, body))
-        try:
-            async with self._aiohttp.session().request(
-                method,
-                url,
-                headers=headers,
-                data=body or None,
-                allow_redirects=False,
-                auto_decompress=False,  # httpx decodes, as it does on its own path
-                compress=False,
-                timeout=self._aiohttp_timeout(),
-            ) as answer:
-                content = await answer.read()
-        except aiohttp.ClientError as exc:
-            _without_secret_headers(exc)
-            message = str(exc) or type(exc).__name__
-            raise _failure(exc)(message, request=_sent_request(method, url, headers, body)) from exc
-        return answer, content, (method, url, headers, body)
+        call = self._aiohttp.session().request(
+            method,
+            wire_url,
+            headers=headers,
+            data=body or None,
+            allow_redirects=False,
+            auto_decompress=False,  # httpx decodes, as it does on its own path
+            compress=False,
+            timeout=self._aiohttp_timeout(),
+        )
+        return call, (method, url, headers, body)
 
     async def _response(
         self, answer: aiohttp.ClientResponse, content: bytes, sent: _Sent

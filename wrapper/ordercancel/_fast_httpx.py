@@ -9,7 +9,6 @@ sent, to send once closed, and (async) from another event loop than their first.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
 
 # Characters that neither urlencode nor httpx's URL quoting ever change.
-_PLAIN = re.compile(r"[A-Za-z0-9._~-]*")
+PLAIN_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-"
 
 
 def fold_plain_params(url: httpx.URL | str, params: Any) -> tuple[httpx.URL | str, Any]:
@@ -38,7 +37,7 @@ def fold_plain_params(url: httpx.URL | str, params: Any) -> tuple[httpx.URL | st
     for key, value in params.items():
         if type(key) is not str or type(value) is not str:
             return url, params
-        if not (_PLAIN.fullmatch(key) and _PLAIN.fullmatch(value)):
+        if key.strip(PLAIN_CHARACTERS) or value.strip(PLAIN_CHARACTERS):  # not only those
             return url, params
         parts.append(f"{key}={value}")
     return f"{url}?{'&'.join(parts)}", None
@@ -89,6 +88,11 @@ class Cookies(httpx.Cookies):
     copying every header into an `email.message.Message`, for the jar to look for Set-Cookie
     and Set-Cookie2 only. Answers with either header go through it as before.
     """
+
+    def __bool__(self) -> bool:
+        """Whether the store holds a cookie (without walking it when it was never given one)."""
+        # http.cookiejar's private but stable store: domain -> path -> name -> cookie.
+        return bool(self.jar._cookies) and super().__bool__()  # type: ignore[attr-defined]
 
     def extract_cookies(self, response: httpx.Response) -> None:
         """Store the cookies `response` sets, if it sets any."""
