@@ -133,3 +133,30 @@ def test_disable_aiohttp_cookies_keeps_no_cookie() -> None:
             assert len(session.cookie_jar) == 0
 
     asyncio.run(run())
+
+
+def test_header_items_is_the_list_every_headers_change_goes_through() -> None:
+    headers = httpx.Headers({"X-One": "1"})
+    items = _compat.header_items(headers)
+    assert items == [(b"X-One", b"x-one", b"1")]
+    before = list(items)
+    headers["x-one"] = "2"  # an in-place change replaces an item of the same list
+    assert _compat.header_items(headers) is items
+    assert items != before
+    headers["X-Two"] = "3"
+    assert [name for _, name, _ in _compat.header_items(headers)] == [b"x-one", b"x-two"]
+    del headers["x-one"]
+    assert [name for _, name, _ in _compat.header_items(headers)] == [b"x-two"]
+
+
+def test_jar_holds_cookies_is_false_only_for_an_empty_jar() -> None:
+    cookies = httpx.Cookies()
+    assert not _compat.jar_holds_cookies(cookies.jar)
+    cookies.set("seen", "1", domain="example.com")
+    assert _compat.jar_holds_cookies(cookies.jar)
+    cookies.clear()
+    assert not _compat.jar_holds_cookies(cookies.jar)
+    client = httpx.Client(transport=httpx.MockTransport(_answer), base_url="http://example.com")
+    client.get("/")  # an answer that sets a cookie fills the jar
+    assert _compat.jar_holds_cookies(client.cookies.jar)
+    client.close()

@@ -29,6 +29,12 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from ._auth import SigningAuth
+from ._compat import (
+    disable_aiohttp_cookies,
+    disable_aiohttp_retry,
+    header_items,
+    transport_for_url,
+)
 from ._fast_httpx import PLAIN_CHARACTERS, AsyncClient, base_parts, fold_plain_params
 from ._http import HeadersHook, redacted_headers
 from ._tls import shared_context
@@ -93,11 +99,8 @@ class AiohttpTransport(_LibraryTransport):
     def get_client(self) -> aiohttp.ClientSession:
         """The aiohttp session, with its own resending and cookie store switched off."""
         session = super().get_client()
-        # Private but stable (aiohttp's own test utilities set it); tests guard it.
-        session._retry_connection = False
-        # httpx's jar is the client's one cookie store (it decides what is sent back); aiohttp's
-        # own would be a second one. (The session has no public setter for it.)
-        session._cookie_jar = aiohttp.DummyCookieJar()
+        disable_aiohttp_retry(session)  # a dropped DELETE is never re-sent behind our back
+        disable_aiohttp_cookies(session)  # httpx's jar is the client's one cookie store
         return session
 
     def session(self) -> aiohttp.ClientSession:
@@ -323,7 +326,7 @@ class DirectAsyncClient(AsyncClient):
         """The path and query to send directly, or None when httpx must build the request."""
         # httpx chooses a transport by the URL's scheme, host and port (its mounts), which a
         # direct request shares with the base URL; a mock may replace that choice.
-        if self._transport_for_url(self.base_url) is not self._aiohttp:
+        if transport_for_url(self, self.base_url) is not self._aiohttp:
             return None
         if options or self.params or self.cookies:  # (closed: `check_usable` raises either way)
             return None
@@ -360,7 +363,7 @@ class DirectAsyncClient(AsyncClient):
         compared by identity, in C), or another encoding.
         """
         client_headers = self.headers
-        items = client_headers._list  # private but stable: what every Headers method reads
+        items = header_items(client_headers)
         known = self._headers_built
         if (
             known is None

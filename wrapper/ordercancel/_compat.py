@@ -8,6 +8,7 @@ loudly, not in a cancel.
 
 from __future__ import annotations
 
+from http.cookiejar import CookieJar
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -67,3 +68,22 @@ def disable_aiohttp_cookies(session: aiohttp.ClientSession) -> None:
     import aiohttp
 
     session._cookie_jar = aiohttp.DummyCookieJar()
+
+
+def header_items(headers: httpx.Headers) -> list[tuple[bytes, bytes, bytes]]:
+    """The list behind `headers` (httpx's `Headers._list`): raw name, lower name, value.
+
+    Every public method of httpx.Headers reads and replaces items of this list, so comparing it
+    (by identity of its items, in C) tells whether the headers changed since the last request.
+    """
+    items: list[tuple[bytes, bytes, bytes]] = headers._list
+    return items
+
+
+def jar_holds_cookies(jar: CookieJar) -> bool:
+    """Whether `jar` holds any cookie, without walking it (http.cookiejar's `_cookies`).
+
+    The standard library's store is a dict: domain -> path -> name -> cookie; its domains are
+    removed when they empty (`clear`), so an empty dict means no cookie.
+    """
+    return bool(jar._cookies)  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._compat import instance_memo
+from ._compat import instance_memo, jar_holds_cookies
 from ._types import RawResponse
 from .errors import ClientClosedError, WrongEventLoopError
 
@@ -91,8 +91,7 @@ class Cookies(httpx.Cookies):
 
     def __bool__(self) -> bool:
         """Whether the store holds a cookie (without walking it when it was never given one)."""
-        # http.cookiejar's private but stable store: domain -> path -> name -> cookie.
-        return bool(self.jar._cookies) and super().__bool__()  # type: ignore[attr-defined]
+        return jar_holds_cookies(self.jar) and super().__bool__()
 
     def extract_cookies(self, response: httpx.Response) -> None:
         """Store the cookies `response` sets, if it sets any."""
