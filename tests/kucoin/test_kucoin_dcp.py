@@ -399,7 +399,7 @@ def keep(
 def test_the_guard_arms_renews_and_clears_on_a_clean_exit(twin: Twin) -> None:
     fake = FakeKucoinDcp()
     guard = keep(
-        twin, fake, lambda g: g.renewals >= 3, timeout_s=5, symbols=["BTC-USDT"], renew_every_s=0.01
+        twin, fake, lambda g: g.renewals >= 3, timeout_s=5, symbols=["BTC-USDT"], renew_every_s=0.2
     )
     bodies = fake.bodies
     assert bodies[-1] == {"timeout": -1}
@@ -448,7 +448,7 @@ def test_failed_renewals_are_reported_and_renewing_goes_on(
         return g.failures == 2 and g.renewals >= 2
 
     with caplog.at_level(logging.WARNING, logger="ordercancel"):
-        guard = keep(twin, fake, failing_then_recovered, timeout_s=5, renew_every_s=0.01)
+        guard = keep(twin, fake, failing_then_recovered, timeout_s=5, renew_every_s=0.2)
     assert isinstance(seen["error"], KucoinServerError)
     assert seen["trigger"] == 1_000 + 5  # still the arm's: the renewals failed
     assert guard.last_error is None  # renewed since
