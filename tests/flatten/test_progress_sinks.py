@@ -77,10 +77,10 @@ def test_a_raising_progress_callback_is_turned_off_and_every_account_is_flattene
                 KuestCancelOrder(keys=qx.keys, base_url=qx.base_url, timeout=FAST) as kq,
             ):
                 reports = flatten({"kc": kc, "kq": kq}, 5, progress=_broken_sink)
-    assert [(r.account, r.status, r.error) for r in reports] == [
-        ("kc", "flat", None),
-        ("kq", "flat", None),
-    ]
+    # `error` is the last account-level error of any round (a queued KuCoin cancel can leave
+    # 016 naming the symbol for a round): the point here is that the sink's failure is none.
+    assert [(r.account, r.status) for r in reports] == [("kc", "flat"), ("kq", "flat")]
+    assert not [r for r in reports if isinstance(r.error, BrokenPipeError)]
     assert _open(kx) == _open(qx) == []
     turned_off = [r for r in caplog.records if "progress callback raised" in r.getMessage()]
     assert len(turned_off) == 1  # once, not once per account or per step
