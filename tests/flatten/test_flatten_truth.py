@@ -11,6 +11,7 @@ import respx
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
     InvalidRequest,
+    KucoinCancelAllIncomplete,
     KucoinKeys,
     KucoinSpotCancelOrder,
     OrderCancelError,
@@ -64,6 +65,29 @@ def test_flat_once_016_lists_nothing_after_naming_a_symbol_017_had_no_order_for(
     assert report.status == "flat"
     assert report.rounds == 2
     assert symbols.call_count == 2
+    assert report.error is None  # the first listing's "not verified flat" was outlasted
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+def test_a_flat_report_keeps_the_cancel_alls_failure_not_a_listing_error_outlasted_later(
+    is_async,
+) -> None:
+    partial = {
+        "code": "200000",
+        "data": {
+            "succeedSymbols": [],
+            "failedSymbols": [{"symbol": "ETH-USDT", "error": "system busy"}],
+        },
+    }
+    with respx.mock(using="httpx", base_url=KC, assert_all_called=False) as router:
+        router.delete("/api/v1/hf/orders/cancelAll").respond(200, json=partial)
+        symbols = router.get("/api/v1/hf/orders/active/symbols")
+        symbols.side_effect = [_symbols("ETH-USDT"), _symbols()]
+        router.get("/api/v1/hf/orders/active").respond(200, json={"code": "200000", "data": []})
+        (report,) = _run(is_async, 5)
+    assert report.status == "flat"
+    assert isinstance(report.error, KucoinCancelAllIncomplete)
+    assert [f.symbol for f in report.error.result.failed_symbols] == ["ETH-USDT"]
 
 
 @pytest.mark.parametrize("deadline_s", [math.nan, math.inf, -math.inf, 1e10, 3600.5, 0, -1])

@@ -79,7 +79,10 @@ class FlattenReport:
             orders listing (017) showed no order (`error` names it); `left` is the last
             successful listing, if any, and may be stale.
         left: The orders still open (empty when flat).
-        error: The last account-level error (a cancel-all or a listing), or None.
+        error: When "open" or "unverified": the last account-level error (a cancel-all or a
+            listing), or None. When "flat": the cancel-all's failure, if it failed (its
+            leftovers were then cancelled one by one), else None; a listing error that a
+            later empty listing outlasted is not kept, so a flat report never carries one.
         rounds: How many listings were taken.
         seconds: How long the account took.
     """
@@ -189,7 +192,7 @@ class _Account:
             self.venue,
             status,
             () if status == "flat" else left,
-            self.error,
+            self.cancel_all_error if status == "flat" else self.error,
             self.rounds,
             time.monotonic() - self.started,
         )
