@@ -7,11 +7,14 @@ metadata, and the maintainer's spec tool (specdiff, pyyaml) sits behind an extra
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
 from importlib import metadata
+from pathlib import Path
 
+import ordercancel
 import pytest
 from packaging.requirements import Requirement
 
@@ -133,3 +136,43 @@ def test_the_specdiff_command_without_pyyaml_is_one_line_and_exit_2() -> None:
         "error: ordercancel.specdiff reads YAML with pyyaml, which is not installed: "
         "pip install 'ordercancel[specdiff]' (from a checkout: pip install '.[specdiff]')"
     ]
+
+
+# Third-party modules the package imports that need no runtime requirement, and why.
+_NOT_RUNTIME = {
+    "pytest": "ordercancel.testing's pytest plugin, loaded by pytest itself",
+    "yaml": "ordercancel.specdiff, behind the specdiff extra",
+}
+
+
+def _third_party_imports() -> dict[str, str]:
+    """Each top-level module the installed package's source imports, with a file importing it."""
+    package = Path(ordercancel.__file__).parent
+    found: dict[str, str] = {}
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.partition(".")[0]
+                if top not in sys.stdlib_module_names and not top.startswith("ordercancel"):
+                    found.setdefault(top, path.relative_to(package).as_posix())
+    return found
+
+
+def test_every_third_party_module_the_package_imports_is_a_declared_requirement() -> None:
+    providers = metadata.packages_distributions()
+    required = set(_runtime_requirements())
+    imports = _third_party_imports()
+    assert {"httpx", "aiohttp"} <= set(imports)  # the scan sees the package's imports
+    undeclared = {
+        module: where
+        for module, where in imports.items()
+        if module not in _NOT_RUNTIME
+        and not {d.lower() for d in providers.get(module, [])} & required
+    }
+    assert undeclared == {}
