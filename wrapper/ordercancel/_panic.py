@@ -580,7 +580,6 @@ def add_panic_command(commands: Any) -> None:
         description="Cancel every open order of every account in the config, then list until "
         "each venue lists nothing (verified flat) or the deadline passes.",
         epilog=f"exit codes:\n{codes}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     panic.add_argument("--config", required=True, help="the accounts file (TOML)")
     panic.add_argument(

@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import sys
+import textwrap
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -403,6 +404,24 @@ def _add_heartbeat(kq: Any, common: argparse.ArgumentParser) -> None:
     beat.set_defaults(handler=_heartbeat)
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the description's and epilog's line breaks, and wraps each line to the terminal.
+
+    An exit-code line ("  2  meaning") wraps under its meaning, so the codes stay a table.
+    """
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = []
+        for line in text.splitlines():
+            code = re.match(r"(\s+\d+\s+)\S", line)
+            hang = indent + (" " * len(code.group(1)) if code else "")
+            wrapped = textwrap.fill(
+                line, width, initial_indent=indent, subsequent_indent=hang, break_on_hyphens=False
+            )
+            lines.append(wrapped or indent)
+        return "\n".join(lines)
+
+
 class _Parser(argparse.ArgumentParser):
     """A parser whose help page ends with the exit codes, and whose errors `main` reports.
 
@@ -412,7 +431,7 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, **kwargs: Any) -> None:
         codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
         kwargs.setdefault("epilog", f"exit codes:\n{codes}")
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         kwargs.setdefault("allow_abbrev", False)  # `--js` is a mistake, not `--json`
         super().__init__(**kwargs)
 
