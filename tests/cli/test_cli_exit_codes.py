@@ -452,3 +452,26 @@ def test_kuest_all_json_on_a_terminal_keeps_stdout_one_json_object(
     assert ran.code == OK, ran
     assert "Cancel ALL open orders" in ran.err  # asked where the user sees it
     assert ran.json()["result"]["canceled"] == [order.order_id]
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_bulk_cancel_that_reaches_nothing_names_the_base_url_per_id(
+    cli: Cli, kuest_exchange: KuestExchange, as_json: bool
+) -> None:
+    closed = f"http://127.0.0.1:{_closed_port()}"
+    ids = ["0xaa", "0xbb"]
+
+    ran = cli("kuest", "orders", *ids, "--base-url", closed, *(["--json"] if as_json else []),
+              kuest=kuest_exchange)  # fmt: skip
+
+    assert ran.code == FAILED, ran  # two ids failed: "some ids of a bulk cancel failed"
+    if as_json:
+        outcomes = ran.json()["outcomes"]
+        assert [o["order_id"] for o in outcomes] == ids
+        for outcome in outcomes:
+            assert outcome["error"]["type"] == "APIConnectionError"
+            assert outcome["error"]["base_url"] == closed
+    else:
+        failed = [line for line in ran.err.splitlines() if ": FAILED: " in line]
+        assert [line.partition(":")[0] for line in failed] == ids
+        assert all(line.endswith(f"(base URL {closed})") for line in failed), failed

@@ -107,13 +107,18 @@ def _report(args: argparse.Namespace, result: Any) -> int:
         if len(result) == 1 and result[0].error is not None:
             code = exit_code(result[0].error)
         if args.json:
-            print(json.dumps({"ok": code == OK, "outcomes": to_jsonable(result)}))
+            outcomes = [
+                {"order_id": o.order_id, "error": o.error and _failure_fields(args, o.error)}
+                for o in result
+            ]
+            print(json.dumps({"ok": code == OK, "outcomes": outcomes}))
         else:
             for outcome in result:
-                if outcome.ok:
+                if outcome.error is None:
                     print(f"{outcome.order_id}: cancelled")
                 else:
-                    print(f"{outcome.order_id}: FAILED: {outcome.error}", file=sys.stderr)
+                    message = _failure_fields(args, outcome.error)["message"]
+                    print(f"{outcome.order_id}: FAILED: {message}", file=sys.stderr)
         return code
     if args.json:
         print(json.dumps({"ok": True, "result": to_jsonable(result)}))
@@ -219,15 +224,21 @@ def _retries_on_stderr() -> Iterator[None]:
         theirs.setLevel(level)
 
 
-def _failure(args: argparse.Namespace, exc: errors.OrderCancelError) -> int:
-    """Print what went wrong (stderr, or one JSON object on stdout); return the exit code."""
-    code = exit_code(exc)
+def _failure_fields(args: argparse.Namespace, exc: BaseException) -> dict[str, Any]:
+    """`error_fields` as the command line says them (its argument names, the unreachable URL)."""
     fields = error_fields(exc)
     if isinstance(exc, errors.InvalidRequest):
         fields["message"] = typed_names(fields["message"], args)
     elif isinstance(exc, errors.APIConnectionError):
         fields["base_url"] = _base_url(args)
         fields["message"] += f" (base URL {fields['base_url']})"
+    return fields
+
+
+def _failure(args: argparse.Namespace, exc: errors.OrderCancelError) -> int:
+    """Print what went wrong (stderr, or one JSON object on stdout); return the exit code."""
+    code = exit_code(exc)
+    fields = _failure_fields(args, exc)
     if args.json:
         print(json.dumps({"ok": False, "error": fields}))
     else:
