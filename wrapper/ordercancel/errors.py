@@ -345,7 +345,11 @@ class KucoinAPIError(APIError):
 
 
 class KucoinAuthenticationError(KucoinAPIError, AuthenticationError):
-    """Codes 400001-400009: headers, key, passphrase, signature, timestamp, IP or permission."""
+    """KuCoin's codes 400001-400009, or HTTP 401 with a KuCoin envelope.
+
+    Headers, key, passphrase, signature, timestamp, IP or permission. A 401 page without a
+    KuCoin envelope (a proxy's) is a KucoinUnexpectedResponse.
+    """
 
 
 class KucoinRateLimited(KucoinAPIError, RateLimited):
@@ -406,11 +410,17 @@ class KuestAPIError(APIError):
 
 
 class KuestAuthenticationError(KuestAPIError, AuthenticationError):
-    """HTTP 401: missing or wrong credentials or signature."""
+    """HTTP 401 with Kuest's message: missing or wrong credentials or signature.
+
+    A 401 page without Kuest's message (a proxy's) is a KuestUnexpectedResponse.
+    """
 
 
 class KuestPermissionDenied(KuestAPIError, PermissionDenied):
-    """HTTP 403: the order belongs to another user."""
+    """HTTP 403 with Kuest's message: not allowed (the order belongs to another user, ...).
+
+    A 403 page without Kuest's message (a firewall's) is a KuestUnexpectedResponse.
+    """
 
 
 class KuestOrderNotFound(KuestAPIError, OrderNotFound):

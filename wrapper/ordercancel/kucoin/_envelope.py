@@ -60,10 +60,10 @@ def _error_class(status: int, code: str | None, msg: str | None) -> type[KucoinA
         return KucoinRateLimited
     if status >= 500:
         return KucoinServerError
+    if code is None:  # not KuCoin's envelope (a proxy's page): not a verdict on the keys
+        return KucoinUnexpectedResponse
     if status == 401:
         return KucoinAuthenticationError
-    if code is None:
-        return KucoinUnexpectedResponse
     return KucoinAPIError
 
 
