@@ -520,9 +520,20 @@ def flatten(
     cancel each leftover by its id, and repeat until a listing comes back empty (verified flat)
     or `deadline_s` passes; a KuCoin account's symbols are listed, and their leftovers
     cancelled, side by side (up to 16 threads), as `aflatten` does. One account's failure
-    (bad keys, venue down) never stops the others: it ends in its own report. A call still
-    in flight at the deadline is waited for at most 2 s more; the account is then
-    "unverified" (its thread finishes in the background).
+    (bad keys, venue down) never stops the others: it ends in its own report.
+
+    How long one call may take: each attempt waits at most a quarter of the time its call
+    has left, at least 1 s, and never longer than the client's own timeout (for each of
+    connect, read, write and pool); a retry starts only when it can end in that time. A
+    cancel's call has until the deadline, a listing's until 1 s past it. So with the default
+    deadline (10 s), the first attempt gives up after 2.5 s at most, not the default
+    client's 10 s: a call that hangs (a venue that never answers, a stalled proxy) is abandoned, and
+    the next try still has time to verify. An abandoned cancel counts for nothing; only an
+    empty listing after it makes the account flat. These bounds are set on copies of your
+    clients (`with_options`: the same connections); your clients are not changed. As a last
+    resort, a call still in flight 2 s after the deadline (its thread cannot be stopped)
+    leaves the account "unverified", its error a TimeoutError; the thread ends in the
+    background.
 
     Args:
         clients: Sync KuCoin and Kuest clients, one per account: a mapping of account names to
@@ -563,7 +574,7 @@ def flatten(
 
 def _overdue_error(account: _Account) -> TimeoutError:
     return TimeoutError(
-        f"a call to {account.venue} was still in flight {_GRACE_S:g} s after the deadline"
+        f"a call to {account.venue} timed out: still in flight {_GRACE_S:g} s after the deadline"
     )
 
 
@@ -580,8 +591,12 @@ async def aflatten(
 ) -> list[FlattenReport]:
     """Cancel every open order of every account, and verify that none is left (asyncio).
 
-    Like `flatten`, with async clients, all accounts on the running event loop. A call still
-    in flight 2 s after the deadline is cancelled, and the account is then "unverified".
+    Like `flatten`, with async clients, all accounts on the running event loop. How long one
+    call may take is as for `flatten`: each attempt at most a quarter of the time its call has
+    left (until the deadline for a cancel, 1 s past it for a listing), at least 1 s, never
+    longer than the client's own timeout, so a call that hangs is abandoned in time to try
+    again and verify. A call still in flight 2 s after the deadline is cancelled, and the
+    account is then "unverified", its error a TimeoutError.
 
     Args:
         clients: Async KuCoin and Kuest clients, one per account: a mapping of account names
