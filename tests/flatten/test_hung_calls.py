@@ -9,6 +9,7 @@ answering it late (`faults.delay`): "before" leaves the book as it was when the 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Any
 
@@ -219,3 +220,42 @@ def test_the_clients_given_are_left_as_they_were(is_async: bool) -> None:
 
             report = asyncio.run(run())
     assert report.status == "flat", report
+
+
+class _DeafTransport(httpx.BaseTransport):
+    """Never answers and ignores every timeout (as a blocking DNS lookup does) until released."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.release.wait(60)
+        raise httpx.ConnectError("released", request=request)
+
+
+class _AsyncDeafTransport(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(60)  # cancelled by the flatten's last resort
+        raise httpx.ConnectError("not reached", request=request)
+
+
+def test_a_call_that_ignores_its_timeout_is_given_up_2_s_after_the_deadline(is_async: bool) -> None:
+    """The last resort, for a call no timeout stops: the account ends unverified, its error
+    saying a call timed out, and flatten returns (with slack) within the deadline and grace."""
+    venue = _venue("kucoin")
+    deaf = _AsyncDeafTransport() if is_async else _DeafTransport()
+    with venue.serve():
+        started = time.monotonic()
+        try:
+            report = _flatten(
+                is_async, "kucoin", venue.base_url, venue.keys, deadline_s=1, transport=deaf
+            )
+        finally:
+            if isinstance(deaf, _DeafTransport):
+                deaf.release.set()  # the abandoned thread ends
+        took = time.monotonic() - started
+    assert report.status == "unverified", report
+    assert isinstance(report.error, TimeoutError)
+    assert "timed out" in str(report.error)
+    assert took < 1 + GRACE_S + SLACK_S
+    assert len(_open(venue)) == 12  # nothing reached the venue
