@@ -378,6 +378,8 @@ def _run_sync(calls: _Calls[Any], step: _Step, deadline: float) -> Any:
             return calls.until(ends).cancel_all_orders()
         if isinstance(step, _List):
             symbols = calls.until(ends).list_active_symbols()
+            if not symbols:
+                return _Listing({})
             lister = calls.until(ends)  # one copy for every symbol, side by side
             return _kucoin_listing(symbols, _side_by_side(lister.list_open_orders, symbols))
         canceller = calls.until(ends)
@@ -403,6 +405,8 @@ async def _run_async(calls: _Calls[Any], step: _Step, deadline: float) -> Any:
             return await calls.until(ends).cancel_all_orders()
         if isinstance(step, _List):
             symbols = await calls.until(ends).list_active_symbols()
+            if not symbols:
+                return _Listing({})
             lister = calls.until(ends)
             listings = await asyncio.gather(*(lister.list_open_orders(s) for s in symbols))
             return _kucoin_listing(symbols, listings)
