@@ -530,14 +530,14 @@ def flatten(
     has left, at least 1 s, and never longer than the client's own timeout (for each of
     connect, read, write and pool); a retry starts only when it can end in that time. A
     cancel's call has until the deadline, a listing's until 1 s past it. So with the default
-    deadline (10 s), the first attempt gives up after 2.5 s at most, not the default
-    client's 10 s: a call that hangs (a venue that never answers, a stalled proxy) is abandoned, and
-    the next try still has time to verify. An abandoned cancel counts for nothing; only an
-    empty listing after it makes the account flat. These bounds are set on copies of your
-    clients (`with_options`: the same connections); your clients are not changed. As a last
-    resort, a call still in flight 2 s after the deadline (its thread cannot be stopped)
-    leaves the account "unverified", its error a TimeoutError; the thread ends in the
-    background.
+    deadline (10 s), the first attempt gives up after 2.5 s at most, not after the default
+    client's 10 s: a call that hangs (a venue that never answers, a stalled proxy) is
+    abandoned, and the next try still has time to verify. An abandoned cancel counts for
+    nothing; only an empty listing after it makes the account flat. These bounds are set on
+    copies of your clients (`with_options`: the same connections); your clients are not
+    changed. As a last resort, a call still in flight 2 s after the deadline (its thread
+    cannot be stopped) leaves the account "unverified", its error a TimeoutError; the thread
+    ends in the background.
 
     Args:
         clients: Sync KuCoin and Kuest clients, one per account: a mapping of account names to
