@@ -259,3 +259,35 @@ def test_a_call_that_ignores_its_timeout_is_given_up_2_s_after_the_deadline(is_a
     assert "timed out" in str(report.error)
     assert took < 1 + GRACE_S + SLACK_S
     assert len(_open(venue)) == 12  # nothing reached the venue
+
+
+def _cancel_each_hangs(deadline_s: float, is_async: bool) -> tuple[FlattenReport, Any]:
+    """KuCoin's cancel-all leaves 6 orders (it fails for both symbols); the listings answer,
+    and the first try of each order's own cancel hangs past the deadline."""
+    venue = KucoinExchange()
+    for i in range(6):
+        venue.add_order(("BTC-USDT", "ETH-USDT")[i % 2], "1")
+    for symbol in ("BTC-USDT", "ETH-USDT"):
+        venue.fail_cancel_all(symbol)
+    with venue.serve():
+        venue.faults.delay(0.0, count=4)  # cancel-all, 016, and 017 for each symbol
+        venue.faults.delay(HANG_S, count=6)  # each order's own cancel, once
+        report = _flatten(is_async, "kucoin", venue.base_url, venue.keys, deadline_s)
+    return report, venue
+
+
+def test_leftover_cancels_that_hang_are_abandoned_and_tried_again_in_time(is_async: bool) -> None:
+    report, venue = _cancel_each_hangs(5, is_async)
+    assert report.status == "flat", report
+    assert _open(venue) == set()
+
+
+def test_a_cancel_abandoned_at_the_deadline_counts_for_nothing(is_async: bool) -> None:
+    """Its answer never came: the listing after it decides, and shows the orders still open,
+    each with its cancel's timeout as its error."""
+    report, venue = _cancel_each_hangs(1, is_async)
+    assert report.status == "open", report
+    assert {o.order_id for o in report.left} == _open(venue)
+    assert len(report.left) == 6
+    for left in report.left:
+        assert isinstance(left.error, APITimeoutError), left
