@@ -51,10 +51,10 @@ MAX_DEADLINE_S = 3600.0
 _FIRST_PAUSE_S = 0.05  # between rounds while orders stay listed (KuCoin's cancels are queued)
 _MAX_PAUSE_S = 0.5
 _GRACE_S = 2.0  # how long past the deadline a call in flight (the last listing) may take
-# One attempt of a call waits at most a quarter of the time its call has left, and at least 1 s
-# (a slow venue still answers), never more than the client's own timeout. A cancel's call ends
-# by the deadline; a listing's by 1 s into the grace (an attempt begun at that end still ends
-# within the grace).
+# One attempt of a call may wait a quarter of the time its call has left, or 1 s when that is
+# more (a slow venue still answers), never more than the client's own timeout. A cancel's call
+# ends by the deadline; a listing's by 1 s into the grace (an attempt begun at that end still
+# ends within the grace).
 _ATTEMPT_SHARE = 0.25
 _ATTEMPT_FLOOR_S = 1.0
 _LISTING_ENDS_PAST_DEADLINE_S = _GRACE_S - _ATTEMPT_FLOOR_S
@@ -334,8 +334,8 @@ class _Calls(Generic[ClientT]):
     """One account's client, handed out as copies that end each call in time.
 
     `until(ends)` is a copy (`with_options`: the same connections, rate limiter and venue
-    options) whose call ends by `ends` as far as timeouts can make it: each attempt waits at
-    most a quarter of the time left until `ends`, at least 1 s, and never longer than the
+    options) whose call ends by `ends` as far as timeouts can make it: each attempt may wait
+    a quarter of the time left until `ends`, or 1 s when that is more, never longer than the
     client's own timeout for each phase (connect, read, write, pool); and a retry starts
     only if it can end by `ends` (the retry policy's `total_timeout`, waits for the rate
     limiter included, shrinks to fit; never grows). A thread cannot be cancelled: this is
@@ -526,8 +526,8 @@ def flatten(
     cancelled, side by side (up to 16 threads), as `aflatten` does. One account's failure
     (bad keys, venue down) never stops the others: it ends in its own report.
 
-    How long one call may take: each attempt waits at most a quarter of the time its call
-    has left, at least 1 s, and never longer than the client's own timeout (for each of
+    How long one call may take: each attempt may wait a quarter of the time its call has
+    left, or 1 s when that is more, never longer than the client's own timeout (for each of
     connect, read, write and pool); a retry starts only when it can end in that time. A
     cancel's call has until the deadline, a listing's until 1 s past it. So with the default
     deadline (10 s), the first attempt gives up after 2.5 s at most, not after the default
@@ -596,11 +596,11 @@ async def aflatten(
     """Cancel every open order of every account, and verify that none is left (asyncio).
 
     Like `flatten`, with async clients, all accounts on the running event loop. How long one
-    call may take is as for `flatten`: each attempt at most a quarter of the time its call has
-    left (until the deadline for a cancel, 1 s past it for a listing), at least 1 s, never
-    longer than the client's own timeout, so a call that hangs is abandoned in time to try
-    again and verify. A call still in flight 2 s after the deadline is cancelled, and the
-    account is then "unverified", its error a TimeoutError.
+    call may take is as for `flatten`: each attempt may wait a quarter of the time its call
+    has left (until the deadline for a cancel, 1 s past it for a listing), or 1 s when that is
+    more, never longer than the client's own timeout, so a call that hangs is abandoned in
+    time to try again and verify. A call still in flight 2 s after the deadline is cancelled,
+    and the account is then "unverified", its error a TimeoutError.
 
     Args:
         clients: Async KuCoin and Kuest clients, one per account: a mapping of account names
