@@ -257,3 +257,21 @@ def test_a_malformed_base_url_leaves_that_account_unverified_and_the_other_flat(
     assert "Traceback" not in done.stderr
     assert _open(qx) == []
     assert kx.received == []
+
+
+def test_panic_outlasts_a_first_cancel_all_that_hangs_past_the_deadline(tmp_path, venues) -> None:
+    """Both venues take the first cancel-all and never answer it in time (a stalled proxy): the
+    command abandons it, tries again, and still verifies both accounts flat within 5 s."""
+    kx, qx, env = venues
+    kx.faults.delay(30.0)  # the first answer of each venue: its cancel-all's
+    qx.faults.delay(30.0)
+    config = _config(tmp_path, kx.base_url, qx.base_url)
+    done = _run(["--config", str(config), "--yes", "--json", "--deadline", "5"], env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    body = json.loads(done.stdout)
+    assert [(a["account"], a["status"], a["left"]) for a in body["accounts"]] == [
+        ("kc-main", "flat", []),
+        ("kq-main", "flat", []),
+    ]
+    assert "ReadTimeout" in done.stderr  # the retry notes say why the first try was dropped
+    assert _open(kx) == _open(qx) == []

@@ -5,18 +5,27 @@ and list again, until a listing comes back empty (the account is verified flat) 
 passes. The steps of one account are written once, as a generator (`_account_steps`) that yields
 what to do next and is sent what happened; `flatten` drives it with threads and sync clients,
 `aflatten` with asyncio and async clients.
+
+One hung call must not eat the whole deadline: every call is made on a copy of the account's
+client (`with_options`, the same connections) whose timeout and retry policy end it in time
+(`_Calls`). A call that hangs is abandoned by its own timeout, and the next round tries again
+while there is still time to verify. An abandoned cancel counts for nothing: only a listing that
+came back empty after the last cancel is flat.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import math
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Any, Generic, Literal, TypeAlias, TypeVar, cast
+
+import httpx
 
 from .errors import (
     AuthenticationError,
@@ -31,6 +40,7 @@ from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
 FlattenStatus = Literal["flat", "open", "unverified"]
 SyncClient: TypeAlias = KucoinSpotCancelOrder | KuestCancelOrder
 AsyncClient: TypeAlias = AsyncKucoinSpotCancelOrder | AsyncKuestCancelOrder
+ClientT = TypeVar("ClientT", bound=SyncClient | AsyncClient)
 ProgressCallback = Callable[[str, str], None]
 """Called with (account, what happened) after each step of an account."""
 
@@ -41,6 +51,14 @@ MAX_DEADLINE_S = 3600.0
 _FIRST_PAUSE_S = 0.05  # between rounds while orders stay listed (KuCoin's cancels are queued)
 _MAX_PAUSE_S = 0.5
 _GRACE_S = 2.0  # how long past the deadline a call in flight (the last listing) may take
+# One attempt of a call may wait a quarter of the time its call has left, or 1 s when that is
+# more (a slow venue still answers), never more than the client's own timeout. A cancel's call
+# ends by the deadline; a listing's by 1 s into the grace (an attempt begun at that end still
+# ends within the grace).
+_ATTEMPT_SHARE = 0.25
+_ATTEMPT_FLOOR_S = 1.0
+_LISTING_ENDS_PAST_DEADLINE_S = _GRACE_S - _ATTEMPT_FLOOR_S
+_LEAST_RETRY_WINDOW_S = 0.25  # a call near its end may still wait this long for a rate-limit slot
 _RESEND_AFTER_S = 1.0  # an accepted cancel still listed: KuCoin's queue drains; resent after this
 _MAX_SYMBOLS_AT_ONCE = 16  # KuCoin symbols listed (or cancelled) side by side by `flatten`
 _GIVE_UP_ON = (AuthenticationError, PermissionDenied)  # waiting does not fix these
@@ -312,49 +330,98 @@ def _side_by_side(call: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]
         return list(pool.map(call, items))
 
 
-def _run_sync(client: SyncClient, step: _Step) -> Any:
+class _Calls(Generic[ClientT]):
+    """One account's client, handed out as copies that end each call in time.
+
+    `until(ends)` is a copy (`with_options`: the same connections, rate limiter and venue
+    options) whose call ends by `ends` as far as timeouts can make it: each attempt may wait
+    a quarter of the time left until `ends`, or 1 s when that is more, never longer than the
+    client's own timeout for each phase (connect, read, write, pool); and a retry starts
+    only if it can end by `ends` (the retry policy's `total_timeout`, waits for the rate
+    limiter included, shrinks to fit; never grows). A thread cannot be cancelled: this is
+    what bounds a sync call. Each copy is made from the last one, so a clock offset one
+    measured (KuCoin's `sync_time` after a stale timestamp) carries on to the next calls.
+    The client given is never changed.
+    """
+
+    def __init__(self, client: ClientT) -> None:
+        self.client = client
+        self._last = client
+
+    def until(self, ends: float) -> ClientT:
+        left = ends - time.monotonic()
+        attempt = max(_ATTEMPT_FLOOR_S, _ATTEMPT_SHARE * left)
+        own = self.client.timeout.as_dict()
+        timeout = httpx.Timeout(
+            **{phase: attempt if s is None else min(s, attempt) for phase, s in own.items()}
+        )
+        policy = self.client.retry
+        window = min(policy.total_timeout, max(left - attempt, _LEAST_RETRY_WINDOW_S))
+        retry = dataclasses.replace(policy, total_timeout=window)
+        copy = self._last.with_options(timeout=timeout, retry=retry)
+        self._last = cast(ClientT, copy)  # each class's with_options returns its own kind
+        return self._last
+
+
+def _ends(step: _Step, deadline: float) -> float:
+    """When the call(s) of `step` should end: a listing may use part of the grace."""
+    return deadline + _LISTING_ENDS_PAST_DEADLINE_S if isinstance(step, _List) else deadline
+
+
+def _run_sync(calls: _Calls[Any], step: _Step, deadline: float) -> Any:
     if isinstance(step, _Pause):
         time.sleep(step.seconds)
         return None
-    if isinstance(client, KucoinSpotCancelOrder):
+    ends = _ends(step, deadline)
+    if isinstance(calls.client, KucoinSpotCancelOrder):
         if isinstance(step, _CancelAll):
-            return client.cancel_all_orders()
+            return calls.until(ends).cancel_all_orders()
         if isinstance(step, _List):
-            symbols = client.list_active_symbols()
-            return _kucoin_listing(symbols, _side_by_side(client.list_open_orders, symbols))
+            symbols = calls.until(ends).list_active_symbols()
+            if not symbols:
+                return _Listing({})
+            lister = calls.until(ends)  # one copy for every symbol, side by side
+            return _kucoin_listing(symbols, _side_by_side(lister.list_open_orders, symbols))
+        canceller = calls.until(ends)
         groups = _side_by_side(
-            lambda pair: client.cancel_orders(pair[1], pair[0]), step.by_symbol.items()
+            lambda pair: canceller.cancel_orders(pair[1], pair[0]), step.by_symbol.items()
         )
         return {k: v for outcomes in groups for k, v in _outcome_errors(outcomes).items()}
     if isinstance(step, _CancelAll):
-        return client.cancel_all()
+        return calls.until(ends).cancel_all()
     if isinstance(step, _List):
-        return _Listing({o.order_id: o.market for o in client.list_open_orders()})
+        return _Listing({o.order_id: o.market for o in calls.until(ends).list_open_orders()})
     ids = [oid for group in step.by_symbol.values() for oid in group]
-    return _outcome_errors(client.cancel_orders(ids, batch=True))  # DELETE /orders
+    return _outcome_errors(calls.until(ends).cancel_orders(ids, batch=True))  # DELETE /orders
 
 
-async def _run_async(client: AsyncClient, step: _Step) -> Any:
+async def _run_async(calls: _Calls[Any], step: _Step, deadline: float) -> Any:
     if isinstance(step, _Pause):
         await asyncio.sleep(step.seconds)
         return None
-    if isinstance(client, AsyncKucoinSpotCancelOrder):
+    ends = _ends(step, deadline)
+    if isinstance(calls.client, AsyncKucoinSpotCancelOrder):
         if isinstance(step, _CancelAll):
-            return await client.cancel_all_orders()
+            return await calls.until(ends).cancel_all_orders()
         if isinstance(step, _List):
-            symbols = await client.list_active_symbols()
-            listings = await asyncio.gather(*(client.list_open_orders(s) for s in symbols))
+            symbols = await calls.until(ends).list_active_symbols()
+            if not symbols:
+                return _Listing({})
+            lister = calls.until(ends)
+            listings = await asyncio.gather(*(lister.list_open_orders(s) for s in symbols))
             return _kucoin_listing(symbols, listings)
+        canceller = calls.until(ends)
         groups = await asyncio.gather(
-            *(client.cancel_orders(ids, symbol) for symbol, ids in step.by_symbol.items())
+            *(canceller.cancel_orders(ids, symbol) for symbol, ids in step.by_symbol.items())
         )
         return {k: v for outcomes in groups for k, v in _outcome_errors(outcomes).items()}
     if isinstance(step, _CancelAll):
-        return await client.cancel_all()
+        return await calls.until(ends).cancel_all()
     if isinstance(step, _List):
-        return _Listing({o.order_id: o.market for o in await client.list_open_orders()})
+        listed = await calls.until(ends).list_open_orders()
+        return _Listing({o.order_id: o.market for o in listed})
     ids = [oid for group in step.by_symbol.values() for oid in group]
-    return _outcome_errors(await client.cancel_orders(ids, batch=True))  # DELETE /orders
+    return _outcome_errors(await calls.until(ends).cancel_orders(ids, batch=True))
 
 
 # -- the drivers -----------------------------------------------------------------------------------
@@ -432,10 +499,11 @@ def _accounts(
 
 def _drive_sync(client: SyncClient, account: _Account, progress: ProgressCallback | None) -> Any:
     steps = _account_steps(account, progress)
+    calls = _Calls(client)
     step = next(steps)
     while True:
         try:
-            done = _Done(_run_sync(client, step))
+            done = _Done(_run_sync(calls, step, account.deadline))
         except Exception as exc:  # every failure is the account's, reported, never raised
             done = _Done(error=exc)
         try:
@@ -456,9 +524,20 @@ def flatten(
     cancel each leftover by its id, and repeat until a listing comes back empty (verified flat)
     or `deadline_s` passes; a KuCoin account's symbols are listed, and their leftovers
     cancelled, side by side (up to 16 threads), as `aflatten` does. One account's failure
-    (bad keys, venue down) never stops the others: it ends in its own report. A call still
-    in flight at the deadline is waited for at most 2 s more; the account is then
-    "unverified" (its thread finishes in the background).
+    (bad keys, venue down) never stops the others: it ends in its own report.
+
+    How long one call may take: each attempt may wait a quarter of the time its call has
+    left, or 1 s when that is more, never longer than the client's own timeout (for each of
+    connect, read, write and pool); a retry starts only when it can end in that time. A
+    cancel's call has until the deadline, a listing's until 1 s past it. So with the default
+    deadline (10 s), the first attempt gives up after 2.5 s at most, not after the default
+    client's 10 s: a call that hangs (a venue that never answers, a stalled proxy) is
+    abandoned, and the next try still has time to verify. An abandoned cancel counts for
+    nothing; only an empty listing after it makes the account flat. These bounds are set on
+    copies of your clients (`with_options`: the same connections); your clients are not
+    changed. As a last resort, a call still in flight 2 s after the deadline (its thread
+    cannot be stopped) leaves the account "unverified", its error a TimeoutError; the thread
+    ends in the background.
 
     Args:
         clients: Sync KuCoin and Kuest clients, one per account: a mapping of account names to
@@ -499,7 +578,7 @@ def flatten(
 
 def _overdue_error(account: _Account) -> TimeoutError:
     return TimeoutError(
-        f"a call to {account.venue} was still in flight {_GRACE_S:g} s after the deadline"
+        f"a call to {account.venue} timed out: still in flight {_GRACE_S:g} s after the deadline"
     )
 
 
@@ -516,8 +595,12 @@ async def aflatten(
 ) -> list[FlattenReport]:
     """Cancel every open order of every account, and verify that none is left (asyncio).
 
-    Like `flatten`, with async clients, all accounts on the running event loop. A call still
-    in flight 2 s after the deadline is cancelled, and the account is then "unverified".
+    Like `flatten`, with async clients, all accounts on the running event loop. How long one
+    call may take is as for `flatten`: each attempt may wait a quarter of the time its call
+    has left (until the deadline for a cancel, 1 s past it for a listing), or 1 s when that is
+    more, never longer than the client's own timeout, so a call that hangs is abandoned in
+    time to try again and verify. A call still in flight 2 s after the deadline is cancelled,
+    and the account is then "unverified", its error a TimeoutError.
 
     Args:
         clients: Async KuCoin and Kuest clients, one per account: a mapping of account names
@@ -566,11 +649,12 @@ async def aflatten_until(
 
     async def drive(client: AsyncClient, account: _Account) -> FlattenReport:
         steps = _account_steps(account, progress)
+        calls = _Calls(client)
         step = next(steps)
         while True:
             try:
                 async with asyncio.timeout(account.deadline + _GRACE_S - time.monotonic()):
-                    done = _Done(await _run_async(client, step))
+                    done = _Done(await _run_async(calls, step, account.deadline))
             except TimeoutError as exc:  # asyncio.timeout's says nothing
                 done = _Done(error=_overdue_error(account) if not str(exc) else exc)
             except Exception as exc:  # every failure is the account's, reported, never raised
