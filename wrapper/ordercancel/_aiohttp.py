@@ -240,14 +240,47 @@ class DirectAsyncClient(AsyncClient):
     outcomes.
     """
 
-    def __init__(self, *, on_headers: HeadersHook | None = None, **kwargs: Any) -> None:
-        self._aiohttp = AiohttpTransport(verify=shared_context())  # one CA load (_tls.py)
-        super().__init__(transport=self._aiohttp, **kwargs)
+    def __init__(
+        self,
+        *,
+        on_headers: HeadersHook | None = None,
+        lent: httpx.AsyncBaseTransport | None = None,
+        **kwargs: Any,
+    ) -> None:
+        transport: httpx.AsyncBaseTransport
+        if lent is None:
+            self._aiohttp = transport = AiohttpTransport(verify=shared_context())  # one CA load
+        else:  # a `with_options` copy: the lender's session; closing the copy leaves it open
+            assert self.borrows_from(lent)
+            self._aiohttp, transport = lent.lender._aiohttp, lent  # type: ignore[attr-defined]
+        # What httpx picks for the base URL when nothing (a mount, a mock) picks another.
+        self._direct_transport = transport
+        self._lent = lent
+        super().__init__(transport=transport, **kwargs)
         self._on_headers = on_headers
         # The hooks `async_http_client` installs (telling `on_headers`): called directly.
         self._own_hooks = list(self.event_hooks["response"])
         self._timeouts: tuple[httpx.Timeout, aiohttp.ClientTimeout] | None = None
         self._headers_built: tuple[httpx.Headers, list[Any], str, str, dict[str, str]] | None = None
+
+    def check_usable(self) -> None:
+        """Check that the client may send now; a copy, that the client it borrows from may too.
+
+        Raises:
+            ClientClosedError: this client, or the one whose pool it uses, was closed.
+            WrongEventLoopError: not the event loop this client (or that one) first sent in.
+        """
+        super().check_usable()
+        if self._lent is not None:
+            self._lent.check_usable()  # type: ignore[attr-defined]  # an AsyncLentPool
+
+    @staticmethod
+    def borrows_from(lent: httpx.AsyncBaseTransport) -> bool:
+        """Whether a copy over `lent` (another client's pool) can send directly too.
+
+        Only when the lender is a DirectAsyncClient, whose aiohttp session the copy then uses.
+        """
+        return isinstance(getattr(lent, "lender", None), DirectAsyncClient)
 
     async def request(
         self,
@@ -326,7 +359,7 @@ class DirectAsyncClient(AsyncClient):
         """The path and query to send directly, or None when httpx must build the request."""
         # httpx chooses a transport by the URL's scheme, host and port (its mounts), which a
         # direct request shares with the base URL; a mock may replace that choice.
-        if transport_for_url(self, self.base_url) is not self._aiohttp:
+        if transport_for_url(self, self.base_url) is not self._direct_transport:
             return None
         if options or self.params or self.cookies:  # (closed: `check_usable` raises either way)
             return None

@@ -25,6 +25,8 @@ Closing the client that opened the pool closes it, and then every copy's calls r
 `ClientClosedError` too. A copy of a copy shares the first client's pool. `with_options` on a
 closed client raises `ClientClosedError`. A pool that came from your `http_client` stays
 yours: no client closes it, and none changes it (`_http.Route`): a copy sends through it too.
+A copy of a default async client sends on the first client's aiohttp session, by the same
+direct path (a mock or a mount still sees each request).
 (openai-python's `copy()` shares its httpx client the same way, but there closing any copy
 closes it for all.)
 """
@@ -417,8 +419,9 @@ class AsyncClient(ClientBase[KeysT, httpx.AsyncBaseTransport, httpx.AsyncClient]
             base_url=self.base_url,
             auth=self._auth,
             timeout=self.timeout,
-            transport=transport if self._lent is None else self._lent,
+            transport=transport,
             on_response=self._response_hook(),
+            lent=self._lent,
         )
         self._api.set_async_httpx_client(http)
         return http

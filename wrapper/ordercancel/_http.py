@@ -398,8 +398,12 @@ def async_http_client(
     timeout: httpx.Timeout,
     transport: httpx.AsyncBaseTransport | None,
     on_response: HeadersHook | None = None,
+    lent: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncClient:
-    """The httpx.AsyncClient ordercancel builds for an async venue client (not yours)."""
+    """The httpx.AsyncClient ordercancel builds for an async venue client (not yours).
+
+    `lent` is another client's pool, for a `with_options` copy (then `transport` is None).
+    """
     hooks = []
     if on_response is not None:
 
@@ -418,7 +422,10 @@ def async_http_client(
         # Imported here: aiohttp costs ~100 ms to import, paid only by async users.
         from ._aiohttp import DirectAsyncClient
 
-        client = DirectAsyncClient(on_headers=on_response, **settings)
+        if lent is None or DirectAsyncClient.borrows_from(lent):
+            client = DirectAsyncClient(on_headers=on_response, lent=lent, **settings)
+        else:  # a copy of a client on a transport you gave: through that transport
+            client = AsyncClient(transport=lent, **settings)
     else:
         client = AsyncClient(transport=transport, **settings)
     set_cookie_store(client, Cookies(client.cookies.jar))  # the same jar (see Cookies)
