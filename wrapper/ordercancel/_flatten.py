@@ -347,20 +347,33 @@ class _Calls(Generic[ClientT]):
     def __init__(self, client: ClientT) -> None:
         self.client = client
         self._last = client
+        self._last_bounds: tuple[float, float] | None = None
 
     def until(self, ends: float) -> ClientT:
         left = ends - time.monotonic()
-        attempt = max(_ATTEMPT_FLOOR_S, _ATTEMPT_SHARE * left)
+        # Both bounds rounded down to a grid (steps of 2^(1/4), ~19 %): tighter, never looser,
+        # and the same for the calls of a second or so, which then share one copy.
+        attempt = max(_ATTEMPT_FLOOR_S, _round_down(_ATTEMPT_SHARE * left))
+        policy = self.client.retry
+        window = min(policy.total_timeout, max(_round_down(left - attempt), _LEAST_RETRY_WINDOW_S))
+        if self._last_bounds == (attempt, window):
+            return self._last
         own = self.client.timeout.as_dict()
         timeout = httpx.Timeout(
             **{phase: attempt if s is None else min(s, attempt) for phase, s in own.items()}
         )
-        policy = self.client.retry
-        window = min(policy.total_timeout, max(left - attempt, _LEAST_RETRY_WINDOW_S))
         retry = dataclasses.replace(policy, total_timeout=window)
         copy = self._last.with_options(timeout=timeout, retry=retry)
         self._last = cast(ClientT, copy)  # each class's with_options returns its own kind
+        self._last_bounds = (attempt, window)
         return self._last
+
+
+def _round_down(seconds: float) -> float:
+    """`seconds` rounded down to the nearest 2^(k/4) (k an integer); 0 or less as it is."""
+    if seconds <= 0:
+        return seconds
+    return float(2.0 ** (math.floor(math.log2(seconds) * 4) / 4))
 
 
 def _ends(step: _Step, deadline: float) -> float:
