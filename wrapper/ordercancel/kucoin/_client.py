@@ -95,7 +95,6 @@ def _check_max_in_flight(max_in_flight: int) -> None:
         raise InvalidRequest(f"max_in_flight must be an int of at least 1, got {max_in_flight!r}")
 
 
-_NO_RATE_LIMIT_INFO = RateLimitInfo()
 
 
 class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
@@ -136,8 +135,10 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
     ) -> None:
         if options["keys"] is None:
             options["keys"] = KucoinKeys.from_env()
-        self.rate_limit = RateLimitInfo()
-        """The `gw-ratelimit-*` values of the last answer."""
+        # The headers of the last answer that carried a `gw-ratelimit-*` header, parsed when
+        # `rate_limit` is read (not on every answer): (headers, their values) once parsed.
+        self._rate_headers: Mapping[str, str] | None = None
+        self._rate_parsed: tuple[Mapping[str, str] | None, RateLimitInfo] = (None, RateLimitInfo())
         super()._setup(options, transport=transport, http_client=http_client, lender=lender)
 
     def _signer(self) -> KucoinAuth:
@@ -198,9 +199,28 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
         return copy
 
     def _on_response(self, headers: Mapping[str, str]) -> None:
-        info = rate_limit_info(headers)
-        if info != _NO_RATE_LIMIT_INFO:
-            self.rate_limit = info
+        # Kept, not parsed: one lookup per answer that has them (three for one that has none).
+        if (
+            "gw-ratelimit-remaining" in headers
+            or "gw-ratelimit-limit" in headers
+            or "gw-ratelimit-reset" in headers
+        ):
+            self._rate_headers = headers
+
+    @property
+    def rate_limit(self) -> RateLimitInfo:
+        """The `gw-ratelimit-*` values of the last answer that carried any of them.
+
+        Each is None when that answer did not carry it or it is not a number; all are None
+        before the first such answer.
+        """
+        headers = self._rate_headers
+        parsed = self._rate_parsed
+        if parsed[0] is not headers:
+            assert headers is not None
+            parsed = (headers, rate_limit_info(headers))
+            self._rate_parsed = parsed
+        return parsed[1]
 
     @property
     def clock_offset_ms(self) -> int:
