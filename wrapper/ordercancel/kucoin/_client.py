@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 import httpx
 
@@ -24,11 +24,11 @@ from .._http import DEFAULT_TIMEOUT, HeadersHook, logger
 from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard, check_interval
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
-from .._types import Operation
 from ..errors import (
     ConfigurationError,
     InvalidRequest,
     KucoinAPIError,
+    OrderCancelError,
     RateLimitInfo,
     rate_limit_info,
 )
@@ -48,8 +48,6 @@ from ._results import (
     SyncCancelResult,
 )
 from ._signing import KucoinAuth, now_ms
-
-T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.kucoin.com"
 SPOT_QUOTA_BY_VIP = (
@@ -86,15 +84,12 @@ DEFAULT_MAX_IN_FLIGHT = 10
 _MEASURE_ONCE = RetryPolicy(attempts=1)  # a retried measurement would include the backoff
 
 
-def _is_stale_timestamp(exc: KucoinAPIError) -> bool:
-    return exc.code == STALE_TIMESTAMP
+_RESYNC = "KuCoin says the timestamp is stale: syncing the clock, retrying once"
 
 
 def _check_max_in_flight(max_in_flight: int) -> None:
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
         raise InvalidRequest(f"max_in_flight must be an int of at least 1, got {max_in_flight!r}")
-
-
 
 
 class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
@@ -154,6 +149,10 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
 
     def _response_hook(self) -> HeadersHook:
         return self._on_response
+
+    def _recoverable(self, exc: OrderCancelError) -> bool:
+        # A stale timestamp: the twin's `_recover` syncs the clock, and the call goes once more.
+        return isinstance(exc, KucoinAPIError) and exc.code == STALE_TIMESTAMP
 
     def with_options(
         self,
@@ -282,17 +281,9 @@ class KucoinSpotCancelOrder(
             option has the wrong type or value (the message names it).
     """
 
-    def _send(
-        self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
-    ) -> T:
-        try:
-            return super()._send(operation, retry, paced=paced)
-        except KucoinAPIError as exc:
-            if not _is_stale_timestamp(exc):
-                raise
-            logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
-            self.sync_time()
-            return super()._send(operation, retry, paced=paced)
+    def _recover(self) -> None:
+        logger.warning(_RESYNC)
+        self.sync_time()
 
     def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -553,17 +544,9 @@ class AsyncKucoinSpotCancelOrder(
             option has the wrong type or value (the message names it).
     """
 
-    async def _send(
-        self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
-    ) -> T:
-        try:
-            return await super()._send(operation, retry, paced=paced)
-        except KucoinAPIError as exc:
-            if not _is_stale_timestamp(exc):
-                raise
-            logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
-            await self.sync_time()
-            return await super()._send(operation, retry, paced=paced)
+    async def _recover(self) -> None:
+        logger.warning(_RESYNC)
+        await self.sync_time()
 
     async def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
