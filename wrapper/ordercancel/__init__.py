@@ -5,8 +5,9 @@ with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRE
     kc.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._bulk import OrderOutcome
-from ._flatten import FlattenReport, LeftOrder, aflatten, flatten
 from ._keepers import (
     AsyncDisconnectProtectionGuard,
     AsyncHeartbeatKeeper,
@@ -71,6 +72,30 @@ from .kucoin._results import (
 from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
 from .kuest._keys import KuestKeys
 from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled
+
+if TYPE_CHECKING:
+    from ._flatten import FlattenReport, LeftOrder, aflatten, flatten
+
+# Imported on first use, not with `ordercancel`: no cancel needs them, and `_flatten` brings
+# asyncio (about a fifth of `import ordercancel` for a sync program).
+_LAZY = {
+    "FlattenReport": "._flatten",
+    "LeftOrder": "._flatten",
+    "aflatten": "._flatten",
+    "flatten": "._flatten",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ordercancel' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # found as a plain attribute from now on
+    return value
+
 
 __all__ = [
     "APIConnectionError",
