@@ -8,12 +8,6 @@ with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRE
 from typing import TYPE_CHECKING, Any
 
 from ._bulk import OrderOutcome
-from ._keepers import (
-    AsyncDisconnectProtectionGuard,
-    AsyncHeartbeatKeeper,
-    DisconnectProtectionGuard,
-    HeartbeatKeeper,
-)
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy
 from .errors import (
@@ -69,17 +63,34 @@ from .kucoin._results import (
     SymbolCancelAccepted,
     SyncCancelResult,
 )
-from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
-from .kuest._keys import KuestKeys
-from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled
 
 if TYPE_CHECKING:
     from ._flatten import FlattenReport, LeftOrder, aflatten, flatten
+    from ._keepers import (
+        AsyncDisconnectProtectionGuard,
+        AsyncHeartbeatKeeper,
+        DisconnectProtectionGuard,
+        HeartbeatKeeper,
+    )
+    from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
+    from .kuest._keys import KuestKeys
+    from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled
 
-# Imported on first use, not with `ordercancel`: no cancel needs them, and `_flatten` brings
-# asyncio (about a fifth of `import ordercancel` for a sync program).
+# Imported on first use, not with `ordercancel`: what a program's first cancel does not need.
+# A KuCoin program never loads Kuest's client, `_flatten` brings asyncio, and the keepers are
+# built by their clients' methods.
 _LAZY = {
+    "AsyncDisconnectProtectionGuard": "._keepers",
+    "AsyncHeartbeatKeeper": "._keepers",
+    "AsyncKuestCancelOrder": ".kuest._client",
+    "DisconnectProtectionGuard": "._keepers",
     "FlattenReport": "._flatten",
+    "HeartbeatKeeper": "._keepers",
+    "KuestCancelOrder": ".kuest._client",
+    "KuestCancelReport": ".kuest._results",
+    "KuestKeys": ".kuest._keys",
+    "KuestOpenOrder": ".kuest._results",
+    "KuestOrderCanceled": ".kuest._results",
     "LeftOrder": "._flatten",
     "aflatten": "._flatten",
     "flatten": "._flatten",

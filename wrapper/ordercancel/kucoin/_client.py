@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
@@ -21,7 +21,6 @@ from .._client_base import (
     TransportT,
 )
 from .._http import DEFAULT_TIMEOUT, HeadersHook, logger
-from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard, check_interval
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
 from ..errors import (
@@ -48,6 +47,9 @@ from ._results import (
     SyncCancelResult,
 )
 from ._signing import KucoinAuth, now_ms
+
+if TYPE_CHECKING:  # imported by the methods that build a keeper (threading: not for a cancel)
+    from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard
 
 DEFAULT_BASE_URL = "https://api.kucoin.com"
 SPOT_QUOTA_BY_VIP = (
@@ -238,6 +240,8 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
         clear_on_exit: bool,
     ) -> dict[str, Any]:
         """The checked settings of a Disconnection Protection guard (nothing is sent)."""
+        from .._keepers import check_interval
+
         timeout = check_timeout_s(timeout_s)
         if timeout == DCP_CLEAR:
             raise InvalidRequest("a keeper needs a timeout of 5 to 86400 seconds, not -1 (clear)")
@@ -466,6 +470,8 @@ class KucoinSpotCancelOrder(
         Raises:
             InvalidRequest: a bad setting; nothing was sent.
         """
+        from .._keepers import DisconnectProtectionGuard
+
         return DisconnectProtectionGuard(
             # The guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
             # cancel would let KuCoin fire. Its weight is 2 per renewal, one every
@@ -733,6 +739,8 @@ class AsyncKucoinSpotCancelOrder(
         Raises:
             InvalidRequest: a bad setting; nothing was sent.
         """
+        from .._keepers import AsyncDisconnectProtectionGuard
+
         return AsyncDisconnectProtectionGuard(
             # The guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
             # cancel would let KuCoin fire. Its weight is 2 per renewal, one every
