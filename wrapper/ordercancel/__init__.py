@@ -5,14 +5,9 @@ with KucoinSpotCancelOrder() as kc:          # keys from KUCOIN_API_KEY / _SECRE
     kc.cancel_order_by_order_id("671124f9365ccb00073debd4", "BTC-USDT")
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._bulk import OrderOutcome
-from ._flatten import FlattenReport, LeftOrder, aflatten, flatten
-from ._keepers import (
-    AsyncDisconnectProtectionGuard,
-    AsyncHeartbeatKeeper,
-    DisconnectProtectionGuard,
-    HeartbeatKeeper,
-)
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy
 from .errors import (
@@ -68,9 +63,50 @@ from .kucoin._results import (
     SymbolCancelAccepted,
     SyncCancelResult,
 )
-from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
-from .kuest._keys import KuestKeys
-from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled
+
+if TYPE_CHECKING:
+    from ._flatten import FlattenReport, LeftOrder, aflatten, flatten
+    from ._keepers import (
+        AsyncDisconnectProtectionGuard,
+        AsyncHeartbeatKeeper,
+        DisconnectProtectionGuard,
+        HeartbeatKeeper,
+    )
+    from .kuest._client import AsyncKuestCancelOrder, KuestCancelOrder
+    from .kuest._keys import KuestKeys
+    from .kuest._results import KuestCancelReport, KuestOpenOrder, KuestOrderCanceled
+
+# Imported on first use, not with `ordercancel`: what a program's first cancel does not need.
+# A KuCoin program never loads Kuest's client, `_flatten` brings asyncio, and the keepers are
+# built by their clients' methods.
+_LAZY = {
+    "AsyncDisconnectProtectionGuard": "._keepers",
+    "AsyncHeartbeatKeeper": "._keepers",
+    "AsyncKuestCancelOrder": ".kuest._client",
+    "DisconnectProtectionGuard": "._keepers",
+    "FlattenReport": "._flatten",
+    "HeartbeatKeeper": "._keepers",
+    "KuestCancelOrder": ".kuest._client",
+    "KuestCancelReport": ".kuest._results",
+    "KuestKeys": ".kuest._keys",
+    "KuestOpenOrder": ".kuest._results",
+    "KuestOrderCanceled": ".kuest._results",
+    "LeftOrder": "._flatten",
+    "aflatten": "._flatten",
+    "flatten": "._flatten",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ordercancel' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # found as a plain attribute from now on
+    return value
+
 
 __all__ = [
     "APIConnectionError",

@@ -55,7 +55,7 @@ from ._http import (
 from ._limiter import RateLimiter
 from ._retry import RetryPolicy
 from ._types import Operation
-from .errors import ClientClosedError, ConfigurationError
+from .errors import ClientClosedError, ConfigurationError, OrderCancelError
 
 T = TypeVar("T")
 KeysT = TypeVar("KeysT")
@@ -273,6 +273,10 @@ class ClientBase(Generic[KeysT, TransportT, HttpT]):
         """The venue's generated `Client` for `self.base_url` and `self.timeout`."""
         raise NotImplementedError
 
+    def _recoverable(self, exc: OrderCancelError) -> bool:
+        """Whether a failed call is sent once more after the twin's `_recover` (default: no)."""
+        return False
+
     def _response_hook(self) -> HeadersHook | None:
         """A function every answer is shown to, or None (the default)."""
         return None
@@ -373,7 +377,25 @@ class SyncClient(ClientBase[KeysT, httpx.BaseTransport, httpx.Client]):
     def _send(
         self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
     ) -> T:
-        return self._transmit(operation, retry or self.retry, self.rate_limiter if paced else None)
+        """Send `operation` under `retry` (default: the client's), paced unless `paced=False`.
+
+        A failure the venue can recover from (`_recoverable`) is recovered from (`_recover`),
+        and the operation sent once more.
+        """
+        retry = retry or self.retry
+        limiter = self.rate_limiter if paced else None
+        self._check_usable()  # before the limiter: a closed client books no slot
+        try:
+            return send(operation, self._route, retry, limiter)
+        except OrderCancelError as exc:
+            if not self._recoverable(exc):
+                raise
+            self._recover()
+            return self._transmit(operation, retry, limiter)
+
+    def _recover(self) -> None:
+        """Make a `_recoverable` failure go away (the venue's; never called by default)."""
+        raise NotImplementedError
 
     def close(self) -> None:
         """Close the HTTP connections (not those of an http_client you passed in).
@@ -450,9 +472,25 @@ class AsyncClient(ClientBase[KeysT, httpx.AsyncBaseTransport, httpx.AsyncClient]
     async def _send(
         self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
     ) -> T:
-        return await self._transmit(
-            operation, retry or self.retry, self.rate_limiter if paced else None
-        )
+        """Send `operation` under `retry` (default: the client's), paced unless `paced=False`.
+
+        A failure the venue can recover from (`_recoverable`) is recovered from (`_recover`),
+        and the operation sent once more. (One coroutine: `_transmit`'s work is written out.)
+        """
+        retry = retry or self.retry
+        limiter = self.rate_limiter if paced else None
+        self._check_usable()  # before the limiter: a closed client books no slot
+        try:
+            return await asend(operation, self._route, retry, limiter)
+        except OrderCancelError as exc:
+            if not self._recoverable(exc):
+                raise
+            await self._recover()
+            return await self._transmit(operation, retry, limiter)
+
+    async def _recover(self) -> None:
+        """Make a `_recoverable` failure go away (the venue's; never called by default)."""
+        raise NotImplementedError
 
     async def aclose(self) -> None:
         """Close the HTTP connections (not those of an http_client you passed in).

@@ -21,7 +21,7 @@ _SHORTEST_SCRUBBED = 8  # a shorter value is no credential: replacing it would g
 
 def remember_sent_secrets(*values: str) -> None:
     """Note the secret header values of the request about to be sent (see `redacted`)."""
-    _sent_secrets.set(tuple(v for v in values if len(v) >= _SHORTEST_SCRUBBED))
+    _sent_secrets.set(values)  # short ones are left out by `_pattern`, once per set of values
 
 
 def _char(c: str) -> str:
@@ -40,6 +40,7 @@ def _char(c: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _pattern(values: tuple[str, ...]) -> re.Pattern[str] | None:
+    values = tuple(v for v in values if len(v) >= _SHORTEST_SCRUBBED)
     if not values:
         return None
     return re.compile("|".join("".join(_char(c) for c in value) for value in values))

@@ -11,9 +11,11 @@ from .errors import OrderCancelError
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: built once per request, read only (a frozen dataclass sets each field through
+# `object.__setattr__`, which cost 1-2 us per instance here).
+@dataclass(slots=True)
 class RawResponse:
-    """What the venue sent back, before any interpretation."""
+    """What the venue sent back, before any interpretation (read only)."""
 
     status_code: int
     content: bytes
@@ -21,9 +23,12 @@ class RawResponse:
     """Looked up by name in any case; a repeated header's values joined by ", " (as httpx)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Operation(Generic[T]):
-    """One call: the generated request builder, its arguments, and the answer's parser."""
+    """One call: the generated request builder, its arguments, and the answer's parser.
+
+    Read only: a keeper sends the same one again and again.
+    """
 
     request: Callable[..., dict[str, Any]]
     """A generated endpoint module's `request_kwargs`: method, url, params, json, headers."""

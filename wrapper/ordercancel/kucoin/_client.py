@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
@@ -21,14 +21,13 @@ from .._client_base import (
     TransportT,
 )
 from .._http import DEFAULT_TIMEOUT, HeadersHook, logger
-from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard, check_interval
 from .._limiter import RateLimiter
 from .._retry import DEFAULT_RETRY, RetryPolicy
-from .._types import Operation
 from ..errors import (
     ConfigurationError,
     InvalidRequest,
     KucoinAPIError,
+    OrderCancelError,
     RateLimitInfo,
     rate_limit_info,
 )
@@ -49,7 +48,8 @@ from ._results import (
 )
 from ._signing import KucoinAuth, now_ms
 
-T = TypeVar("T")
+if TYPE_CHECKING:  # imported by the methods that build a keeper (threading: not for a cancel)
+    from .._keepers import AsyncDisconnectProtectionGuard, DisconnectProtectionGuard
 
 DEFAULT_BASE_URL = "https://api.kucoin.com"
 SPOT_QUOTA_BY_VIP = (
@@ -86,16 +86,12 @@ DEFAULT_MAX_IN_FLIGHT = 10
 _MEASURE_ONCE = RetryPolicy(attempts=1)  # a retried measurement would include the backoff
 
 
-def _is_stale_timestamp(exc: KucoinAPIError) -> bool:
-    return exc.code == STALE_TIMESTAMP
+_RESYNC = "KuCoin says the timestamp is stale: syncing the clock, retrying once"
 
 
 def _check_max_in_flight(max_in_flight: int) -> None:
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
         raise InvalidRequest(f"max_in_flight must be an int of at least 1, got {max_in_flight!r}")
-
-
-_NO_RATE_LIMIT_INFO = RateLimitInfo()
 
 
 class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
@@ -136,8 +132,10 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
     ) -> None:
         if options["keys"] is None:
             options["keys"] = KucoinKeys.from_env()
-        self.rate_limit = RateLimitInfo()
-        """The `gw-ratelimit-*` values of the last answer."""
+        # The headers of the last answer that carried a `gw-ratelimit-*` header, parsed when
+        # `rate_limit` is read (not on every answer): (headers, their values) once parsed.
+        self._rate_headers: Mapping[str, str] | None = None
+        self._rate_parsed: tuple[Mapping[str, str] | None, RateLimitInfo] = (None, RateLimitInfo())
         super()._setup(options, transport=transport, http_client=http_client, lender=lender)
 
     def _signer(self) -> KucoinAuth:
@@ -153,6 +151,10 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
 
     def _response_hook(self) -> HeadersHook:
         return self._on_response
+
+    def _recoverable(self, exc: OrderCancelError) -> bool:
+        # A stale timestamp: the twin's `_recover` syncs the clock, and the call goes once more.
+        return isinstance(exc, KucoinAPIError) and exc.code == STALE_TIMESTAMP
 
     def with_options(
         self,
@@ -198,9 +200,28 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
         return copy
 
     def _on_response(self, headers: Mapping[str, str]) -> None:
-        info = rate_limit_info(headers)
-        if info != _NO_RATE_LIMIT_INFO:
-            self.rate_limit = info
+        # Kept, not parsed: one lookup per answer that has them (three for one that has none).
+        if (
+            "gw-ratelimit-remaining" in headers
+            or "gw-ratelimit-limit" in headers
+            or "gw-ratelimit-reset" in headers
+        ):
+            self._rate_headers = headers
+
+    @property
+    def rate_limit(self) -> RateLimitInfo:
+        """The `gw-ratelimit-*` values of the last answer that carried any of them.
+
+        Each is None when that answer did not carry it or it is not a number; all are None
+        before the first such answer.
+        """
+        headers = self._rate_headers
+        parsed = self._rate_parsed
+        if parsed[0] is not headers:
+            assert headers is not None
+            parsed = (headers, rate_limit_info(headers))
+            self._rate_parsed = parsed
+        return parsed[1]
 
     @property
     def clock_offset_ms(self) -> int:
@@ -219,6 +240,8 @@ class _KucoinClientBase(ClientBase[KucoinKeys, TransportT, HttpT]):
         clear_on_exit: bool,
     ) -> dict[str, Any]:
         """The checked settings of a Disconnection Protection guard (nothing is sent)."""
+        from .._keepers import check_interval
+
         timeout = check_timeout_s(timeout_s)
         if timeout == DCP_CLEAR:
             raise InvalidRequest("a keeper needs a timeout of 5 to 86400 seconds, not -1 (clear)")
@@ -262,17 +285,9 @@ class KucoinSpotCancelOrder(
             option has the wrong type or value (the message names it).
     """
 
-    def _send(
-        self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
-    ) -> T:
-        try:
-            return super()._send(operation, retry, paced=paced)
-        except KucoinAPIError as exc:
-            if not _is_stale_timestamp(exc):
-                raise
-            logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
-            self.sync_time()
-            return super()._send(operation, retry, paced=paced)
+    def _recover(self) -> None:
+        logger.warning(_RESYNC)
+        self.sync_time()
 
     def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -455,6 +470,8 @@ class KucoinSpotCancelOrder(
         Raises:
             InvalidRequest: a bad setting; nothing was sent.
         """
+        from .._keepers import DisconnectProtectionGuard
+
         return DisconnectProtectionGuard(
             # The guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
             # cancel would let KuCoin fire. Its weight is 2 per renewal, one every
@@ -533,17 +550,9 @@ class AsyncKucoinSpotCancelOrder(
             option has the wrong type or value (the message names it).
     """
 
-    async def _send(
-        self, operation: Operation[T], retry: RetryPolicy | None = None, *, paced: bool = True
-    ) -> T:
-        try:
-            return await super()._send(operation, retry, paced=paced)
-        except KucoinAPIError as exc:
-            if not _is_stale_timestamp(exc):
-                raise
-            logger.warning("KuCoin says the timestamp is stale: syncing the clock, retrying once")
-            await self.sync_time()
-            return await super()._send(operation, retry, paced=paced)
+    async def _recover(self) -> None:
+        logger.warning(_RESYNC)
+        await self.sync_time()
 
     async def cancel_order_by_order_id(self, order_id: str, symbol: str) -> OrderCancelAccepted:
         """Cancel the order `order_id` of `symbol` (KuCoin accepts; it does not wait).
@@ -730,6 +739,8 @@ class AsyncKucoinSpotCancelOrder(
         Raises:
             InvalidRequest: a bad setting; nothing was sent.
         """
+        from .._keepers import AsyncDisconnectProtectionGuard
+
         return AsyncDisconnectProtectionGuard(
             # The guard's set/renew/clear skip the rate limiter: a renewal queued behind a bulk
             # cancel would let KuCoin fire. Its weight is 2 per renewal, one every

@@ -8,12 +8,13 @@ percent-encoded; only the signed text is decoded.
 from __future__ import annotations
 
 import base64
+import binascii
 import hmac
 import time
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from .._auth import SigningAuth
+from .._auth import HmacSha256, SigningAuth
 from .._redact import remember_sent_secrets
 from ._keys import KucoinKeys
 
@@ -50,7 +51,7 @@ class KucoinAuth(SigningAuth):
 
     def __init__(self, keys: KucoinKeys, clock: Callable[[], int] = now_ms) -> None:
         self._api_key = keys.api_key
-        self._secret_key = keys.api_secret.encode()  # encoded once, not per request
+        self._mac = HmacSha256(keys.api_secret.encode())  # the key's blocks hashed once
         self._key_version = keys.key_version
         self._passphrase = hmac_b64(keys.api_secret, keys.api_passphrase)
         self._clock = clock
@@ -65,7 +66,7 @@ class KucoinAuth(SigningAuth):
         prehash = timestamp.encode() + method.upper().encode() + target.encode() + body
         return {
             "KC-API-KEY": self._api_key,
-            "KC-API-SIGN": _hmac_b64(self._secret_key, prehash),
+            "KC-API-SIGN": binascii.b2a_base64(self._mac.digest(prehash), newline=False).decode(),
             "KC-API-TIMESTAMP": timestamp,
             "KC-API-PASSPHRASE": self._passphrase,
             "KC-API-KEY-VERSION": self._key_version,
