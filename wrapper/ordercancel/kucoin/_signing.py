@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import time
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from .._auth import HmacSha256, SigningAuth
+from .._auth import SigningAuth
 from .._redact import remember_sent_secrets
 from ._keys import KucoinKeys
 
@@ -51,7 +52,8 @@ class KucoinAuth(SigningAuth):
 
     def __init__(self, keys: KucoinKeys, clock: Callable[[], int] = now_ms) -> None:
         self._api_key = keys.api_key
-        self._mac = HmacSha256(keys.api_secret.encode())  # the key's blocks hashed once
+        # The key's two padded blocks hashed once; each request signs on a copy.
+        self._mac = hmac.new(keys.api_secret.encode(), digestmod=hashlib.sha256)
         self._key_version = keys.key_version
         self._passphrase = hmac_b64(keys.api_secret, keys.api_passphrase)
         self._clock = clock
@@ -60,13 +62,18 @@ class KucoinAuth(SigningAuth):
     def __repr__(self) -> str:
         return f"KucoinAuth(api_key={self._api_key!r}, offset_ms={self.offset_ms})"
 
+    def _sign(self, prehash: bytes) -> bytes:
+        mac = self._mac.copy()
+        mac.update(prehash)
+        return mac.digest()
+
     def headers(self, timestamp_ms: int, method: str, target: str, body: bytes) -> dict[str, str]:
         """The signing headers for one request; `target` is the decoded text KuCoin signs."""
         timestamp = str(timestamp_ms)
         prehash = timestamp.encode() + method.upper().encode() + target.encode() + body
         return {
             "KC-API-KEY": self._api_key,
-            "KC-API-SIGN": binascii.b2a_base64(self._mac.digest(prehash), newline=False).decode(),
+            "KC-API-SIGN": binascii.b2a_base64(self._sign(prehash), newline=False).decode(),
             "KC-API-TIMESTAMP": timestamp,
             "KC-API-PASSPHRASE": self._passphrase,
             "KC-API-KEY-VERSION": self._key_version,
