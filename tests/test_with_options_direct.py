@@ -98,3 +98,36 @@ def test_closing_the_original_stops_the_copy_before_anything_is_sent() -> None:
         asyncio.run(run())
         assert venue.received == []
     assert venue.order(order.order_id).state == "live"
+
+
+def test_a_copy_refused_in_another_loop_still_works_in_its_own() -> None:
+    """A call from the wrong event loop is refused, and does not tie the copy to that loop."""
+    import threading
+
+    from ordercancel import WrongEventLoopError
+
+    venue = KucoinExchange()
+    order = venue.add_order("BTC-USDT")
+    with venue.serve() as served:
+
+        async def run() -> None:
+            async with AsyncKucoinSpotCancelOrder(keys=venue.keys, base_url=served.base_url) as kc:
+                await kc.sync_time()  # the original has sent in this loop
+                copy = kc.with_options()
+                refused: list[BaseException] = []
+
+                def elsewhere() -> None:
+                    try:
+                        asyncio.run(copy.cancel_order_by_order_id(order.order_id, "BTC-USDT"))
+                    except WrongEventLoopError as exc:
+                        refused.append(exc)
+
+                thread = threading.Thread(target=elsewhere)
+                thread.start()
+                thread.join()
+                assert len(refused) == 1
+                assert venue.order(order.order_id).state == "live"  # nothing was sent
+                await copy.cancel_order_by_order_id(order.order_id, "BTC-USDT")
+
+        asyncio.run(run())
+    assert venue.order(order.order_id).state == "cancelled"

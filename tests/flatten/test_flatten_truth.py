@@ -10,11 +10,13 @@ import pytest
 import respx
 from ordercancel import (
     AsyncKucoinSpotCancelOrder,
+    AuthenticationError,
     InvalidRequest,
     KucoinCancelAllIncomplete,
     KucoinKeys,
     KucoinSpotCancelOrder,
     OrderCancelError,
+    UnexpectedResponse,
     aflatten,
     flatten,
 )
@@ -110,3 +112,17 @@ def test_an_hour_is_the_longest_deadline_accepted(twin) -> None:
     with venue.serve():
         (report,) = twin.flatten({"kc": twin.kucoin(venue.keys, venue.base_url)}, 3600)
     assert report.status == "flat"
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+def test_a_gateways_json_401_does_not_make_flatten_give_up_the_account(is_async) -> None:
+    """Only KuCoin's own 401 (a six-digit code) ends an account at once as bad keys."""
+    gateway = httpx.Response(401, json={"code": "UNAUTHENTICATED", "message": "token refresh"})
+    with respx.mock(using="httpx", base_url=KC, assert_all_called=False) as router:
+        router.delete("/api/v1/hf/orders/cancelAll").mock(return_value=gateway)
+        listing = router.get("/api/v1/hf/orders/active/symbols").mock(return_value=_symbols())
+        (report,) = _run(is_async, 5)
+    assert listing.call_count == 1  # it went on to verify (bad keys would end it unverified)
+    assert report.status == "flat"
+    assert isinstance(report.error, UnexpectedResponse)  # the cancel-all's failure, kept
+    assert not isinstance(report.error, AuthenticationError)

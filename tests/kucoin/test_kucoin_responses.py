@@ -7,6 +7,7 @@ HTTP 2xx with code "200000"), independently of the wrapper's envelope code.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -154,7 +155,12 @@ def _check_outcome(
         parsed = json.loads(body)
     except (ValueError, RecursionError):
         parsed = None
-    is_envelope = isinstance(parsed, dict) and isinstance(parsed.get("code"), str)
+    # KuCoin's envelope: an object whose code is six ASCII digits (its documented codes).
+    is_envelope = (
+        isinstance(parsed, dict)
+        and isinstance(parsed.get("code"), str)
+        and re.fullmatch(r"[0-9]{6}", parsed["code"]) is not None
+    )
     code = parsed["code"] if is_envelope else None
     ok_status = 200 <= status < 300
     expected = (

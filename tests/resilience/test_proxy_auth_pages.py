@@ -37,7 +37,16 @@ CLOUDFLARE_403 = (
     b"<body><h1>Sorry, you have been blocked</h1></body></html>\n"
 )
 PROXY_401 = b"<html><body><h1>401 Unauthorized</h1>Login required.</body></html>\n"
-PAGES = {401: PROXY_401, 403: CLOUDFLARE_403}
+# What answers when the venue did not: (content type, body), for 401 and 403 alike.
+PAGES = {
+    "proxy-html-401": ("text/html", PROXY_401),
+    "cloudflare-html-403": ("text/html", CLOUDFLARE_403),
+    "empty": ("text/plain", b""),
+    # API gateways' JSON: a code of their own, or a bare message (AWS API Gateway's 403).
+    "gateway-code": ("application/json", b'{"code":"UNAUTHENTICATED","message":"no token"}'),
+    "gateway-numeric-code": ("application/json", b'{"code":"401","msg":"Unauthorized"}'),
+    "gateway-message": ("application/json", b'{"message":"Forbidden"}'),
+}
 KUCOIN_KEYS = KucoinKeys(api_key="key", api_secret="secret", api_passphrase="passphrase")
 KUEST_ORDER = "0x38a73eed1e6d177545e9ab027abddfb7e08dbe975fa777123b1752d203d6ac88"
 
@@ -75,11 +84,12 @@ def _call(venue: str, base_url: str, is_async: bool) -> Any:
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("venue", ["kucoin", "kuest"])
 @pytest.mark.parametrize("status", [401, 403])
-def test_an_html_401_or_403_page_is_an_unexpected_response(
-    capture_server: CaptureServer, is_async: bool, venue: str, status: int
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_401_or_403_that_is_not_the_venues_is_an_unexpected_response(
+    capture_server: CaptureServer, is_async: bool, venue: str, status: int, page: str
 ) -> None:
-    body = PAGES[status]
-    capture_server.reset(status, (("Content-Type", "text/html"), ("Server", "cloudflare")), body)
+    content_type, body = PAGES[page]
+    capture_server.reset(status, (("Content-Type", content_type), ("Server", "gateway")), body)
 
     error = _call(venue, capture_server.url, is_async)
 

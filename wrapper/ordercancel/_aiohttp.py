@@ -270,9 +270,9 @@ class DirectAsyncClient(AsyncClient):
             ClientClosedError: this client, or the one whose pool it uses, was closed.
             WrongEventLoopError: not the event loop this client (or that one) first sent in.
         """
-        super().check_usable()
-        if self._lent is not None:
+        if self._lent is not None:  # first: a refusal must not tie this client to the loop
             self._lent.check_usable()  # type: ignore[attr-defined]  # an AsyncLentPool
+        super().check_usable()
 
     @staticmethod
     def borrows_from(lent: httpx.AsyncBaseTransport) -> bool:

@@ -410,16 +410,16 @@ class KuestAPIError(APIError):
 
 
 class KuestAuthenticationError(KuestAPIError, AuthenticationError):
-    """HTTP 401 with Kuest's message: missing or wrong credentials or signature.
+    """HTTP 401 with Kuest's `{"error": ...}` body: missing or wrong credentials or signature.
 
-    A 401 page without Kuest's message (a proxy's) is a KuestUnexpectedResponse.
+    A 401 in any other body (a proxy's page, a gateway's JSON) is a KuestUnexpectedResponse.
     """
 
 
 class KuestPermissionDenied(KuestAPIError, PermissionDenied):
-    """HTTP 403 with Kuest's message: not allowed (the order belongs to another user, ...).
+    """HTTP 403 with Kuest's `{"error": ...}` body: not allowed (another user's order, ...).
 
-    A 403 page without Kuest's message (a firewall's) is a KuestUnexpectedResponse.
+    A 403 in any other body (a firewall's page, a gateway's JSON) is a KuestUnexpectedResponse.
     """
 
 

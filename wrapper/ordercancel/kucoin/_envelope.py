@@ -90,7 +90,12 @@ def _envelope(content: bytes) -> dict[str, Any] | None:
         parsed = json.loads(content)
     except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, deep nesting
         return None
-    if not isinstance(parsed, dict) or not isinstance(parsed.get("code"), str):
+    if not isinstance(parsed, dict):
+        return None
+    code = parsed.get("code")
+    # KuCoin's codes are six ASCII digits ("200000", "400100"); a gateway's JSON with a code
+    # of its own ("UNAUTHENTICATED", "401") is not KuCoin's word, whatever its status.
+    if not (isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit()):
         return None
     return parsed
 

@@ -100,9 +100,10 @@ def http_error(raw: RawResponse, *, about_an_order: bool = False) -> KuestAPIErr
     (`about_an_order`: `DELETE /order`, the only operation Kuest documents them for) and only in
     Kuest's own `{"error": ...}` body. Elsewhere, a 404 or 409 says the request reached the wrong
     place (a wrong base URL or path prefix, a proxy): an unexpected response, never news about
-    orders. Likewise 401 and 403 mean bad credentials / not allowed only with Kuest's message
-    (`{"error": ...}`, sometimes `{"message": ...}`); a proxy's or a firewall's HTML page is an
-    unexpected response, not a verdict on the keys or the order.
+    orders. Likewise 401 and 403 mean bad credentials / not allowed only in Kuest's own body
+    (the spec's Error schema, `{"error": "<message>"}`); a proxy's or a firewall's page (HTML,
+    or JSON such as an API gateway's `{"message": "Forbidden"}`) is an unexpected response, not
+    a verdict on the keys or the order.
     """
     parsed = _json(raw.content)
     error = _message(parsed)
@@ -112,8 +113,8 @@ def http_error(raw: RawResponse, *, about_an_order: bool = False) -> KuestAPIErr
             about_an_order and _is_error_envelope(parsed)
         ):
             kind = KuestUnexpectedResponse  # not Kuest's word about the order: say so
-        elif raw.status_code in (401, 403) and error is None:
-            kind = KuestUnexpectedResponse  # a page without Kuest's message: not its verdict
+        elif raw.status_code in (401, 403) and not _is_error_envelope(parsed):
+            kind = KuestUnexpectedResponse  # a gateway's or firewall's page: not Kuest's verdict
     elif raw.status_code >= 500:
         kind = KuestServerError
     elif error is None:
