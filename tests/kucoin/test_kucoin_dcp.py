@@ -422,7 +422,9 @@ def test_the_guard_defaults_to_every_symbol_and_a_third_of_the_timeout(twin: Twi
 @twins
 def test_clear_on_exit_false_leaves_it_armed(twin: Twin) -> None:
     fake = FakeKucoinDcp()
-    keep(twin, fake, lambda g: g.renewals >= 1, timeout_s=5, renew_every_s=0.01,
+    # 0.2 s, not 0.01: a renewal not answered within the interval is abandoned, and under load
+    # 0.01 s abandoned every one, so that none ever counted.
+    keep(twin, fake, lambda g: g.renewals >= 1, timeout_s=5, renew_every_s=0.2,
          clear_on_exit=False)  # fmt: skip
     assert all(body["timeout"] == 5 for body in fake.bodies)
 
@@ -549,7 +551,7 @@ def test_a_task_cancelled_inside_the_async_guard_stops_renewing_and_leaves_it_ar
     fake = FakeKucoinDcp()
 
     async def bot(kc: Any, ready: asyncio.Event) -> None:
-        async with kc.keep_disconnect_protection(5, renew_every_s=0.01) as guard:
+        async with kc.keep_disconnect_protection(5, renew_every_s=0.2) as guard:
             await await_until(lambda: guard.renewals >= 2, "renewals")
             ready.set()
             await asyncio.Event().wait()  # the bot's work, forever
