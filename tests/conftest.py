@@ -7,6 +7,7 @@ it asks for more with `stamina.set_testing(True, attempts=N)` (the resilience te
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,19 @@ from dataclasses import dataclass, field
 import pytest
 import stamina
 from aiohttp import web
+
+
+def pytest_configure() -> None:
+    """Ctrl-C is Ctrl-C, however the suite was started.
+
+    A shell starts a background job (`pytest &` in a script, CI runners that do so) with SIGINT
+    ignored, and Python then leaves it ignored: the tests that send SIGINT (to this process's
+    main thread, or to `ordercancel sim`, which inherits the ignored signal) would wait in vain.
+    A terminal user's Ctrl-C reaches both: restore Python's own handler, which children do not
+    inherit (exec resets a handled signal to its default, but keeps an ignored one ignored).
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

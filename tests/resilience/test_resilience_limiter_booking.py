@@ -167,6 +167,11 @@ def test_a_thread_interrupted_while_it_waits_gives_its_slot_back():
 # The limiter's wait counts against the total timeout
 # ---------------------------------------------------------------------------------------------
 
+# A window far longer than the total timeout, and a total timeout with seconds to spare for
+# the real time a call spends before it asks for its slot (0.5 s was not enough under load).
+PERIOD = 30.0
+TOTAL_TIMEOUT = 5.0
+
 
 def cancel_with(driver: Any, order_id: str) -> Any:
     if driver.venue == "kucoin":
@@ -179,8 +184,8 @@ def test_no_slot_within_the_total_timeout_raises_at_once_and_sends_nothing(conne
     exchange = exchange_for(venue)
     orders = [exchange.add_order() for _ in range(6)]
     clock = Clock()
-    limiter = RateLimiter(5, 1.0, clock=clock)
-    policy = RetryPolicy(total_timeout=0.5)
+    limiter = RateLimiter(5, PERIOD, clock=clock)
+    policy = RetryPolicy(total_timeout=TOTAL_TIMEOUT)
     driver = connect(
         venue,
         keys=exchange.keys,
@@ -195,12 +200,12 @@ def test_no_slot_within_the_total_timeout_raises_at_once_and_sends_nothing(conne
     error = info.value
     assert isinstance(error, OrderCancelError)
     assert error.weight == 1
-    assert error.wait == pytest.approx(1.0 + MARGIN)
+    assert error.wait == pytest.approx(PERIOD + MARGIN)
     assert 0 < error.max_wait <= policy.total_timeout
     assert "nothing was sent" in str(error)
     assert len(exchange.received) == 5
     assert exchange.order(orders[5].order_id).state == "live"
-    assert limiter.reserve() == pytest.approx(1.0 + MARGIN)  # the refused call holds nothing
+    assert limiter.reserve() == pytest.approx(PERIOD + MARGIN)  # the refused call holds nothing
 
 
 def test_a_bulk_cancel_reports_the_ids_it_had_no_slot_for(connect):
@@ -211,8 +216,8 @@ def test_a_bulk_cancel_reports_the_ids_it_had_no_slot_for(connect):
         "kuest",
         keys=exchange.keys,
         transport=exchange.transport(),
-        rate_limiter=RateLimiter(3, 1.0, clock=Clock()),
-        retry=RetryPolicy(total_timeout=0.5),
+        rate_limiter=RateLimiter(3, PERIOD, clock=Clock()),
+        retry=RetryPolicy(total_timeout=TOTAL_TIMEOUT),
         max_in_flight=1,
     )
     outcomes = driver.call("cancel_orders", [o.order_id for o in orders])
@@ -236,12 +241,12 @@ def test_a_retry_with_no_slot_in_time_raises_the_last_attempts_error(
     else:
         exchange.faults.drop(when="after")
     clock = Clock()
-    policy = RetryPolicy(total_timeout=0.5, backoff_initial=0.001, backoff_jitter=0.0)
+    policy = RetryPolicy(total_timeout=TOTAL_TIMEOUT, backoff_initial=0.001, backoff_jitter=0.0)
     driver = connect(
         venue,
         keys=exchange.keys,
         transport=exchange.transport(),
-        rate_limiter=RateLimiter(1, 1.0, clock=clock),
+        rate_limiter=RateLimiter(1, PERIOD, clock=clock),
         retry=policy,
     )
     expected = ServerError if failure == "server_error" else APIConnectionError
