@@ -108,7 +108,10 @@ def _report(args: argparse.Namespace, result: Any) -> int:
             code = exit_code(result[0].error)
         if args.json:
             outcomes = [
-                {"order_id": o.order_id, "error": o.error and _failure_fields(args, o.error)}
+                {
+                    "order_id": o.order_id,
+                    "error": None if o.error is None else _failure_fields(args, o.error),
+                }
                 for o in result
             ]
             print(json.dumps({"ok": code == OK, "outcomes": outcomes}))
@@ -415,7 +418,7 @@ def _add_heartbeat(kq: Any, common: argparse.ArgumentParser) -> None:
     beat.set_defaults(handler=_heartbeat)
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Keeps the description's and epilog's line breaks, and wraps each line to the terminal.
 
     An exit-code line ("  2  meaning") wraps under its meaning, so the codes stay a table.
@@ -442,7 +445,7 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, **kwargs: Any) -> None:
         codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
         kwargs.setdefault("epilog", f"exit codes:\n{codes}")
-        kwargs.setdefault("formatter_class", HelpFormatter)
+        kwargs.setdefault("formatter_class", _HelpFormatter)
         kwargs.setdefault("allow_abbrev", False)  # `--js` is a mistake, not `--json`
         super().__init__(**kwargs)
 
