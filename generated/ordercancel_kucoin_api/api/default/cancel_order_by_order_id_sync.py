@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.cancel_order_by_order_id_sync_envelope import (
     CancelOrderByOrderIdSyncEnvelope,
 )
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def request_kwargs(
@@ -26,8 +26,6 @@ def request_kwargs(
     params: dict[str, Any] = {}
 
     params["symbol"] = symbol
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "delete",

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cancel_partial_order_envelope import CancelPartialOrderEnvelope
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def request_kwargs(
@@ -27,8 +27,6 @@ def request_kwargs(
     params["symbol"] = symbol
 
     params["cancelSize"] = cancel_size
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
