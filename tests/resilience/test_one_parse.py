@@ -103,3 +103,17 @@ def test_a_wrong_shape_is_the_typed_error_with_its_body(
     error = _cancel(stack, capture_server.url)
     assert isinstance(error, KucoinUnexpectedResponse)
     assert error.body == body
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["671124f9365ccb00073debd4", "a.b_c~d-e", "", "a/b", "a b", "50%", "..", "é", "a?b#c", 5],
+)
+def test_the_generated_path_segment_is_quote(value: object) -> None:
+    """The generated code writes a path parameter as `quote(str(value), safe="")` does."""
+    from urllib.parse import quote
+
+    from ordercancel_kucoin_api.api.default import cancel_order_by_client_oid
+
+    url = cancel_order_by_client_oid.request_kwargs(value, symbol="BTC-USDT")["url"]  # type: ignore[arg-type]
+    assert url == "/api/v1/hf/orders/client-order/" + quote(str(value), safe="")
