@@ -79,7 +79,8 @@ def test_each_answer_is_decoded_once(
     result = _cancel(stack, capture_server.url)
     assert not isinstance(result, Exception), result
     assert result.order_id == ORDER_ID
-    assert [text for text in decoded if text in (ANSWER, ANSWER.decode())] == [ANSWER]
+    # Once, as the bytes or as their text (`_json.answer_json` decodes a UTF-8 body itself).
+    assert len([text for text in decoded if text in (ANSWER, ANSWER.decode())]) == 1
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -103,3 +104,48 @@ def test_a_wrong_shape_is_the_typed_error_with_its_body(
     error = _cancel(stack, capture_server.url)
     assert isinstance(error, KucoinUnexpectedResponse)
     assert error.body == body
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["671124f9365ccb00073debd4", "a.b_c~d-e", "", "a/b", "a b", "50%", "..", "é", "a?b#c", 5],
+)
+def test_the_generated_path_segment_is_quote(value: object) -> None:
+    """The generated code writes a path parameter as `quote(str(value), safe="")` does."""
+    from urllib.parse import quote
+
+    from ordercancel_kucoin_api.api.default import cancel_order_by_client_oid
+
+    url = cancel_order_by_client_oid.request_kwargs(value, symbol="BTC-USDT")["url"]  # type: ignore[arg-type]
+    assert url == "/api/v1/hf/orders/client-order/" + quote(str(value), safe="")
+
+
+def _json_loads_or_none(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        ANSWER,
+        b'{"a": "\xc3\xa9"}',  # UTF-8
+        b'{"a": "\xed\xa0\x80"}',  # an encoded lone surrogate: json.loads' surrogatepass keeps it
+        b'{"a": "\xff"}',  # not UTF-8
+        '{"a": 1}'.encode("utf-16-le"),  # "{" then a zero byte: json.loads guesses UTF-16
+        '{"a": 1}'.encode("utf-8-sig"),  # a BOM
+        b"{",
+        b"{}",
+        b'{"a": NaN}',
+        b"[1]",
+        b"",
+        b"{" * 100_000,
+    ],
+)
+def test_the_answer_decoder_is_json_loads(content: bytes) -> None:
+    """`answer_json` skips json.loads' encoding guess only where that guess is UTF-8."""
+    from ordercancel._json import answer_json
+
+    assert repr(answer_json(content)) == repr(_json_loads_or_none(content))

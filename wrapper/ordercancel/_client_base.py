@@ -384,7 +384,8 @@ class SyncClient(ClientBase[KeysT, httpx.BaseTransport, httpx.Client]):
         """
         retry = retry or self.retry
         limiter = self.rate_limiter if paced else None
-        self._check_usable()  # before the limiter: a closed client books no slot
+        if limiter is not None:  # a closed client books no slot (sending checks it again)
+            self._check_usable()
         try:
             return send(operation, self._route, retry, limiter)
         except OrderCancelError as exc:
@@ -479,7 +480,8 @@ class AsyncClient(ClientBase[KeysT, httpx.AsyncBaseTransport, httpx.AsyncClient]
         """
         retry = retry or self.retry
         limiter = self.rate_limiter if paced else None
-        self._check_usable()  # before the limiter: a closed client books no slot
+        if limiter is not None:  # a closed client books no slot (sending checks it again)
+            self._check_usable()
         try:
             return await asend(operation, self._route, retry, limiter)
         except OrderCancelError as exc:

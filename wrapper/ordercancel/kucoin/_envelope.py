@@ -6,10 +6,10 @@ leaf chosen by `_ERROR_BY_CODE`, then by HTTP status.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .._json import answer_json
 from .._redact import body_excerpt
 from .._types import RawResponse
 from ..errors import (
@@ -85,26 +85,20 @@ def _error(
     )
 
 
-def _envelope(content: bytes) -> dict[str, Any] | None:
-    try:
-        parsed = json.loads(content)
-    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, deep nesting
-        return None
-    if not isinstance(parsed, dict):
-        return None
-    code = parsed.get("code")
-    # KuCoin's codes are six ASCII digits ("200000", "400100"); a gateway's JSON with a code
-    # of its own ("UNAUTHENTICATED", "401") is not KuCoin's word, whatever its status.
-    if not (isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit()):
-        return None
-    return parsed
+def _is_kucoin_code(code: object) -> bool:
+    """Whether `code` is one of KuCoin's: six ASCII digits ("200000", "400100").
+
+    A gateway's JSON with a code of its own ("UNAUTHENTICATED", "401") is not KuCoin's word,
+    whatever its status.
+    """
+    return isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit()
 
 
 def unwrap(raw: RawResponse, parse_data: Callable[[Any], T]) -> T:
     """`parse_data(data)` for a successful answer; otherwise raise the matching KucoinAPIError."""
-    envelope = _envelope(raw.content)
-    if envelope is None:
-        raise _error(raw, None, None)
+    envelope = answer_json(raw.content)
+    if not (isinstance(envelope, dict) and _is_kucoin_code(envelope.get("code"))):
+        raise _error(raw, None, None)  # not KuCoin's envelope
     code: str = envelope["code"]
     msg = envelope.get("msg")
     msg = msg if isinstance(msg, str) else None

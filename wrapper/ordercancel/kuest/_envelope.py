@@ -10,10 +10,10 @@ answer, never news about the order.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .._bulk import OrderOutcome
+from .._json import answer_json
 from .._redact import body_excerpt
 from .._types import RawResponse
 from ..errors import (
@@ -59,13 +59,6 @@ _ERROR_BY_REASON: tuple[tuple[str, type[KuestAPIError]], ...] = (
 _REPORT_KEYS = frozenset({"canceled", "cancelled", "not_canceled", "notCanceled"})
 
 
-def _json(content: bytes) -> Any:
-    try:
-        return json.loads(content)
-    except (ValueError, RecursionError):
-        return None
-
-
 def _message(parsed: Any) -> str | None:
     if isinstance(parsed, dict):
         for key in ("error", "message"):
@@ -105,7 +98,7 @@ def http_error(raw: RawResponse, *, about_an_order: bool = False) -> KuestAPIErr
     or JSON such as an API gateway's `{"message": "Forbidden"}`) is an unexpected response, not
     a verdict on the keys or the order.
     """
-    parsed = _json(raw.content)
+    parsed = answer_json(raw.content)
     error = _message(parsed)
     if raw.status_code in _ERROR_BY_STATUS:
         kind = _ERROR_BY_STATUS[raw.status_code]
@@ -152,7 +145,7 @@ def unwrap(raw: RawResponse, *, about_an_order: bool = False) -> KuestCancelRepo
         raise http_error(raw, about_an_order=about_an_order)
     if not raw.content.strip():
         return None
-    parsed = _json(raw.content)
+    parsed = answer_json(raw.content)
     if not isinstance(parsed, dict):
         raise _build(KuestUnexpectedResponse, raw, None)
     if not _REPORT_KEYS & parsed.keys():
@@ -241,7 +234,7 @@ def next_heartbeat_id(raw: RawResponse) -> str:
         KuestAPIError: any other failure (a 200 without a usable id is an unexpected response;
             403, 404 and 409 are plain KuestAPIErrors, their leaves being about orders).
     """
-    parsed = _json(raw.content)
+    parsed = answer_json(raw.content)
     fields: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
     heartbeat_id = fields.get("heartbeat_id")
     message = _message(parsed)
@@ -328,7 +321,7 @@ def open_orders_page(raw: RawResponse, seen_cursors: frozenset[str]) -> OpenOrde
     """
     if not 200 <= raw.status_code < 300:
         raise http_error(raw)
-    parsed = _json(raw.content)
+    parsed = answer_json(raw.content)
     if not isinstance(parsed, dict):
         raise _build(KuestUnexpectedResponse, raw, "the open-order page is not a JSON object")
     data: Any = parsed.get("data")

@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.cancel_all_orders_by_symbol_envelope import (
     CancelAllOrdersBySymbolEnvelope,
 )
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def request_kwargs(
@@ -24,8 +24,6 @@ def request_kwargs(
     params: dict[str, Any] = {}
 
     params["symbol"] = symbol
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "delete",

@@ -1,3 +1,4 @@
+import re
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -9,7 +10,16 @@ from ...client import AuthenticatedClient, Client
 from ...models.cancel_order_by_client_oid_sync_envelope import (
     CancelOrderByClientOidSyncEnvelope,
 )
-from ...types import UNSET, Response
+from ...types import Response
+
+# Text that `quote(..., safe="")` leaves as it is (unreserved characters only).
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def _segment(value: Any) -> str:
+    """`value` as one path segment: `quote(str(value), safe="")`, without its work for plain text."""
+    text = str(value)
+    return text if _PLAIN_SEGMENT(text) else quote(text, safe="")
 
 
 def request_kwargs(
@@ -27,13 +37,9 @@ def request_kwargs(
 
     params["symbol"] = symbol
 
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
     _kwargs: dict[str, Any] = {
         "method": "delete",
-        "url": "/api/v1/hf/orders/sync/client-order/{client_oid}".format(
-            client_oid=quote(str(client_oid), safe=""),
-        ),
+        "url": f"/api/v1/hf/orders/sync/client-order/{_segment(client_oid)}",
         "params": params,
     }
 

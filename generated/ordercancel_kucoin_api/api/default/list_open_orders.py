@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.open_orders_envelope import OpenOrdersEnvelope
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def request_kwargs(
@@ -22,8 +22,6 @@ def request_kwargs(
     params: dict[str, Any] = {}
 
     params["symbol"] = symbol
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
